@@ -1,0 +1,310 @@
+//! `arc-triage`: the command-line face of the classifier, for support engineers and scripts.
+
+use arc_triage::render::{self, Style};
+use arc_triage::{Classifier, Report, RuleSet};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: arc-triage [OPTIONS] [FILE ...]
+
+Names the row of the Azure Arc agent troubleshooting table that explains azcmagent / himds output.
+Reads each FILE (azcmagent.log, himds.log, saved console output), or standard input when there is
+no FILE or FILE is `-`. Nothing is sent anywhere.
+
+Options:
+  --json             Print a JSON object per input: {\"matches\": [{\"id\", \"confidence\", \"lines\",
+                     \"fields\", ...}], ...}, best match first; one line per input (JSON Lines) with
+                     a \"file\" key when there are several inputs
+  --color WHEN       Mark matches with colour: auto (default: when printing to a terminal and
+                     NO_COLOR is unset), always, never
+  --rules DIR        Use the rule files in DIR (with its ruleset.toml) instead of the built-in rules
+  --check-rules DIR  Check the rule files in DIR and exit: 0 when valid, 2 with the problem
+  --list             List the rules (id, kind, title) and exit
+  --table            Print every rule as a Markdown table (Message | Error | Cause | Solution)
+  -h, --help         Print this help
+  -V, --version      Print the version of the program and of its rules
+
+Exit status: 0 when something matched, 1 when nothing did, 2 on a usage or read error.
+";
+
+/// Input is read in chunks of this size, so a file of any size streams in bounded memory.
+const CHUNK: usize = 1 << 20;
+
+enum Action {
+    Classify,
+    List,
+    Table,
+    Check(String),
+    Help,
+    Version,
+}
+
+struct Options {
+    action: Action,
+    json: bool,
+    style: Style,
+    rules: Option<String>,
+    files: Vec<String>,
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("arc-triage: {message}\nTry `arc-triage --help`.");
+    ExitCode::from(2)
+}
+
+fn parse_args(args: Vec<String>) -> Result<Options, String> {
+    let mut options = Options {
+        action: Action::Classify,
+        json: false,
+        style: if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            Style::Ansi
+        } else {
+            Style::Plain
+        },
+        rules: None,
+        files: Vec::new(),
+    };
+    let mut args = args.into_iter();
+    let mut only_files = false;
+    while let Some(arg) = args.next() {
+        if only_files || arg == "-" || !arg.starts_with('-') {
+            options.files.push(arg);
+            continue;
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |what: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs {what}"))
+        };
+        match name.as_str() {
+            "--" => only_files = true,
+            "--json" => options.json = true,
+            "--color" | "--colour" => {
+                options.style = match value("auto, always or never")?.as_str() {
+                    "always" => Style::Ansi,
+                    "never" => Style::Plain,
+                    "auto" => options.style,
+                    other => {
+                        return Err(format!(
+                            "--color takes auto, always or never, not `{other}`"
+                        ));
+                    }
+                }
+            }
+            "--rules" => options.rules = Some(value("a directory")?),
+            "--check-rules" => options.action = Action::Check(value("a directory")?),
+            "--list" => options.action = Action::List,
+            "--table" => options.action = Action::Table,
+            "-h" | "--help" => options.action = Action::Help,
+            "-V" | "--version" => options.action = Action::Version,
+            _ => return Err(format!("unknown option `{arg}`")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(o) => o,
+        Err(message) => return usage_error(&message),
+    };
+    match &options.action {
+        Action::Help => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Action::Check(dir) => {
+            return match load_dir(dir) {
+                Ok(set) => {
+                    println!(
+                        "{dir}: {} rules are valid (version {}, hash {})",
+                        set.rules.len(),
+                        set.manifest.version,
+                        set.hash
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("arc-triage: {message}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        _ => {}
+    }
+    let set = match &options.rules {
+        Some(dir) => load_dir(dir),
+        None => RuleSet::builtin().map_err(|e| e.to_string()),
+    };
+    let classifier = match set.and_then(|s| Classifier::new(s).map_err(|e| e.to_string())) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("arc-triage: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let set = classifier.ruleset();
+    match options.action {
+        Action::Version => {
+            println!(
+                "arc-triage {} (rules {}, {}, {} rules)",
+                env!("CARGO_PKG_VERSION"),
+                set.manifest.version,
+                set.hash,
+                set.rules.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Action::List => write_out(&render::rule_list(set)),
+        Action::Table => write_out(&render::markdown_table(set)),
+        _ => classify_inputs(&classifier, &options),
+    }
+}
+
+fn write_out(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("arc-triage: cannot write the output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn classify_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
+    let files: Vec<String> = if options.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        options.files.clone()
+    };
+    let several = files.len() > 1;
+    let mut any_match = false;
+    let mut read_error = false;
+    for (i, file) in files.iter().enumerate() {
+        let report = match classify_file(classifier, file) {
+            Ok(r) => r,
+            Err(message) => {
+                eprintln!("arc-triage: {message}");
+                read_error = true;
+                continue;
+            }
+        };
+        any_match |= !report.matches.is_empty();
+        let name = if file == "-" {
+            "standard input"
+        } else {
+            file.as_str()
+        };
+        let text = if options.json {
+            for note in &report.notes {
+                eprintln!("arc-triage: {name}: {note}");
+            }
+            json_line(&report, several.then_some(name))
+        } else {
+            let mut text = render::report_text(&report, options.style, several.then_some(name));
+            if several && i + 1 < files.len() {
+                text.push('\n');
+            }
+            text
+        };
+        if write_out(&text) != ExitCode::SUCCESS {
+            return ExitCode::from(2);
+        }
+    }
+    if read_error {
+        ExitCode::from(2)
+    } else if any_match {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn json_line(report: &Report, file: Option<&str>) -> String {
+    let mut value = match serde_json::to_value(report) {
+        Ok(v) => v,
+        Err(e) => return format!("{{\"error\":{:?}}}\n", e.to_string()),
+    };
+    if let (Some(file), Some(object)) = (file, value.as_object_mut()) {
+        object.insert("file".into(), serde_json::Value::String(file.to_string()));
+    }
+    format!("{value}\n")
+}
+
+fn classify_file(classifier: &Classifier, file: &str) -> Result<Report, String> {
+    let mut session = classifier.session();
+    let mut buf = vec![0u8; CHUNK];
+    let mut feed = |reader: &mut dyn Read, name: &str| -> Result<(), String> {
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => session.feed(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("{name}: cannot read: {}", describe(&e))),
+            }
+        }
+    };
+    if file == "-" {
+        feed(&mut std::io::stdin().lock(), "standard input")?;
+    } else {
+        let path = std::path::Path::new(file);
+        if path.is_dir() {
+            return Err(format!(
+                "{file}: is a directory; name the log files in it (azcmagent.log, himds.log)"
+            ));
+        }
+        let mut f = std::fs::File::open(path)
+            .map_err(|e| format!("{file}: cannot open: {}", describe(&e)))?;
+        feed(&mut f, file)?;
+    }
+    Ok(session.finish())
+}
+
+fn describe(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (the agent's logs are readable by root / Administrators only)"
+                .to_string()
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn load_dir(dir: &str) -> Result<RuleSet, String> {
+    let mut paths = Vec::new();
+    collect_toml(std::path::Path::new(dir), &mut paths)
+        .map_err(|e| format!("{dir}: cannot read the rules directory: {}", describe(&e)))?;
+    let mut files = Vec::new();
+    for path in paths {
+        let content = std::fs::read_to_string(&path)
+            .map_err(|e| format!("{}: cannot read: {}", path.display(), describe(&e)))?;
+        files.push((path.display().to_string().replace('\\', "/"), content));
+    }
+    RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+        .map_err(|e| e.to_string())
+}
+
+fn collect_toml(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,381 @@
+//! The pattern dialect of rules, and the literal every match must contain.
+//!
+//! Rules are written against the agent's text, but users paste that text re-wrapped, re-indented
+//! and re-escaped. So a pattern is rewritten before it is compiled: every space in it matches any
+//! run of whitespace, *including none* (a terminal that wraps at a space drops it). Matching is
+//! ASCII case-insensitive (agent versions capitalise the same message differently) and runs on
+//! bytes, so the shipped `regex` needs no Unicode tables.
+//!
+//! Every pattern must also name a literal of at least [`MIN_ANCHOR_LEN`] bytes that any match
+//! contains: the classifier finds those literals in one pass over the input and runs the full
+//! pattern only on the records where one occurs.
+
+use regex::bytes::{Regex, RegexBuilder};
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// The shortest literal that may serve as a pattern's prefilter anchor.
+pub const MIN_ANCHOR_LEN: usize = 4;
+
+/// Compiled patterns never need more than this; a rule that does is a mistake worth hearing about.
+const SIZE_LIMIT: usize = 1 << 20;
+
+/// Rewrites a rule pattern into the regex that is compiled: each run of unescaped spaces outside a
+/// character class becomes `\s*`.
+pub fn prepare(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                // A `]` right after the opening bracket is a literal, not the end of the class.
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            ' ' if class_depth == 0 => {
+                while chars.peek() == Some(&' ') {
+                    chars.next();
+                }
+                out.push_str(r"\s*");
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Compiles a rule pattern (already checked by [`check`] for rule files).
+pub fn compile(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(&prepare(pattern))
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(SIZE_LIMIT)
+        .build()
+        .map_err(|e| one_line(&e.to_string()))
+}
+
+/// What [`check`] learns about a valid pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    /// Lower-case literals; every match contains at least one of them.
+    pub anchors: Vec<Vec<u8>>,
+    /// The names of the capture groups: they become the diagnosis' fields.
+    pub fields: Vec<String>,
+}
+
+/// Checks a pattern against the dialect's rules and returns its anchors and field names.
+/// The error says what is wrong and how to write it instead.
+pub fn check(pattern: &str) -> Result<Checked, (String, String)> {
+    if pattern.trim().is_empty() {
+        return Err((
+            "a pattern is empty".into(),
+            "write the fixed words of the error message the agent prints".into(),
+        ));
+    }
+    if pattern.contains("(?x") || pattern.contains("(?-i") || pattern.contains("(?u") {
+        return Err((
+            format!("pattern `{pattern}` changes the dialect's flags"),
+            "remove the inline flag: spaces already match any whitespace and matching is \
+             always case-insensitive"
+                .into(),
+        ));
+    }
+    if let Err(e) = compile(pattern) {
+        return Err((
+            format!("pattern `{pattern}` does not compile: {e}"),
+            "patterns use the `regex` crate syntax on bytes (ASCII classes only); see \
+             rules/README.md"
+                .into(),
+        ));
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&prepare(pattern))
+        .map_err(|e| {
+            (
+                format!(
+                    "pattern `{pattern}` does not parse: {}",
+                    one_line(&e.to_string())
+                ),
+                "see rules/README.md for the pattern dialect".to_string(),
+            )
+        })?;
+    if let Some(what) = unbounded_wildcard(&hir) {
+        return Err((
+            format!("pattern `{pattern}` has an unbounded `{what}`"),
+            "use a bounded gap such as `.{0,200}`: an unbounded one can tie together unrelated \
+             text of a long record"
+                .into(),
+        ));
+    }
+    if hir
+        .properties()
+        .look_set()
+        .contains(regex_syntax::hir::Look::Start)
+        || hir
+            .properties()
+            .look_set()
+            .contains(regex_syntax::hir::Look::End)
+        || hir
+            .properties()
+            .look_set()
+            .contains(regex_syntax::hir::Look::StartLF)
+    {
+        return Err((
+            format!("pattern `{pattern}` is anchored with `^`, `$` or `\\A`"),
+            "remove the anchor: pasted lines carry prefixes (timestamps, prompts, `Line 12:`) \
+             that the engine does not always strip"
+                .into(),
+        ));
+    }
+    let anchors = match required(&hir) {
+        Req::Exact(s) => vec![s],
+        Req::AnyOf(set) => set,
+        Req::Nothing => Vec::new(),
+    };
+    let shortest = anchors.iter().map(Vec::len).min().unwrap_or(0);
+    if anchors.is_empty() || shortest < MIN_ANCHOR_LEN {
+        return Err((
+            format!(
+                "pattern `{pattern}` has no literal of at least {MIN_ANCHOR_LEN} characters that \
+                 every match contains"
+            ),
+            "include a fixed word of the message (the prefilter looks for it before running \
+             the pattern)"
+                .into(),
+        ));
+    }
+    let fields = capture_names(&hir);
+    if let Some(bad) = fields.iter().find(|n| !is_field_name(n)) {
+        return Err((
+            format!("capture group name `{bad}` is not a snake_case field name"),
+            "name groups like `(?P<tenant_id>...)`".into(),
+        ));
+    }
+    Ok(Checked { anchors, fields })
+}
+
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn capture_names(hir: &Hir) -> Vec<String> {
+    let mut names = Vec::new();
+    collect_names(hir, &mut names);
+    names
+}
+
+fn collect_names(hir: &Hir, names: &mut Vec<String>) {
+    match hir.kind() {
+        HirKind::Capture(cap) => {
+            if let Some(name) = &cap.name {
+                if !names.iter().any(|n| n.as_str() == &**name) {
+                    names.push(name.to_string());
+                }
+            }
+            collect_names(&cap.sub, names);
+        }
+        HirKind::Repetition(rep) => collect_names(&rep.sub, names),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().for_each(|s| collect_names(s, names))
+        }
+        _ => {}
+    }
+}
+
+/// Finds `.*`-like repetitions: no upper bound over a class that crosses spaces and quotes.
+/// (`\S+`, `[^']*` and `[^"]*` stop at a natural delimiter and are fine.)
+fn unbounded_wildcard(hir: &Hir) -> Option<String> {
+    match hir.kind() {
+        HirKind::Repetition(rep) => {
+            if rep.max.is_none() {
+                if let HirKind::Class(Class::Bytes(class)) = rep.sub.kind() {
+                    let has = |b: u8| {
+                        class
+                            .ranges()
+                            .iter()
+                            .any(|r| r.start() <= b && b <= r.end())
+                    };
+                    if has(b' ') && has(b'\'') && has(b'"') && has(b'a') {
+                        return Some(if rep.min == 0 { ".*" } else { ".+" }.to_string());
+                    }
+                }
+            }
+            unbounded_wildcard(&rep.sub)
+        }
+        HirKind::Capture(cap) => unbounded_wildcard(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().find_map(unbounded_wildcard)
+        }
+        _ => None,
+    }
+}
+
+/// What every match of a piece of pattern must contain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Req {
+    /// The piece matches exactly this (lower-case) text.
+    Exact(Vec<u8>),
+    /// Every match contains at least one of these.
+    AnyOf(Vec<Vec<u8>>),
+    /// Nothing is known.
+    Nothing,
+}
+
+/// The byte a class stands for when it is one byte or one ASCII letter in both cases.
+fn single_byte(class: &Class) -> Option<u8> {
+    let Class::Bytes(class) = class else {
+        return None;
+    };
+    let ranges = class.ranges();
+    let single = |i: usize| (ranges[i].start() == ranges[i].end()).then(|| ranges[i].start());
+    match ranges.len() {
+        1 => single(0).map(|b| b.to_ascii_lowercase()),
+        2 => {
+            let (a, b) = (single(0)?, single(1)?);
+            a.eq_ignore_ascii_case(&b).then(|| a.to_ascii_lowercase())
+        }
+        _ => None,
+    }
+}
+
+fn required(hir: &Hir) -> Req {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Req::Exact(Vec::new()),
+        HirKind::Literal(lit) => Req::Exact(lit.0.to_ascii_lowercase()),
+        HirKind::Class(class) => single_byte(class).map_or(Req::Nothing, |b| Req::Exact(vec![b])),
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Repetition(rep) => {
+            if rep.min == 0 {
+                return Req::Nothing;
+            }
+            match required(&rep.sub) {
+                Req::Exact(s) if rep.min == 1 && rep.max == Some(1) => Req::Exact(s),
+                Req::Exact(s) => Req::AnyOf(vec![s]),
+                other => other,
+            }
+        }
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for sub in subs {
+                match required(sub) {
+                    Req::Exact(s) => all.push(s),
+                    Req::AnyOf(set) => all.extend(set),
+                    Req::Nothing => return Req::Nothing,
+                }
+            }
+            all.sort();
+            all.dedup();
+            Req::AnyOf(all)
+        }
+        HirKind::Concat(subs) => {
+            let mut run = Vec::new();
+            let mut all_exact = true;
+            let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
+            for sub in subs {
+                match required(sub) {
+                    Req::Exact(s) => run.extend_from_slice(&s),
+                    other => {
+                        all_exact = false;
+                        if !run.is_empty() {
+                            candidates.push(vec![std::mem::take(&mut run)]);
+                        }
+                        if let Req::AnyOf(set) = other {
+                            candidates.push(set);
+                        }
+                    }
+                }
+            }
+            if all_exact {
+                return Req::Exact(run);
+            }
+            if !run.is_empty() {
+                candidates.push(vec![run]);
+            }
+            // The best anchor is the set whose shortest literal is longest: it is the rarest.
+            candidates
+                .into_iter()
+                .max_by_key(|set| {
+                    let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                    (shortest, std::cmp::Reverse(set.len()))
+                })
+                .map_or(Req::Nothing, Req::AnyOf)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_become_optional_whitespace_outside_classes() {
+        assert_eq!(
+            prepare("network is  unreachable"),
+            r"network\s*is\s*unreachable"
+        );
+        assert_eq!(prepare(r"a[ b]c\ d"), r"a[ b]c\ d");
+        assert_eq!(prepare("[] ]x y"), r"[] ]x\s*y");
+    }
+
+    #[test]
+    fn compiled_patterns_tolerate_wrapping_and_case() {
+        let re = compile("network is unreachable").unwrap();
+        assert!(re.is_match(b"connect: Network isunreachable."));
+        assert!(re.is_match(b"network   is\tunreachable"));
+        assert!(!re.is_match(b"network was unreachable"));
+    }
+
+    #[test]
+    fn anchor_is_the_longest_required_literal() {
+        let c = check(r"dial tcp \S+ connect: network is unreachable").unwrap();
+        assert_eq!(c.anchors, vec![b"unreachable".to_vec()]);
+        let c = check(r"(?:AADSTS7000215|invalid client secret)").unwrap();
+        assert_eq!(
+            c.anchors,
+            vec![b"aadsts7000215".to_vec(), b"invalid".to_vec()],
+            "an alternation needs one anchor per branch; each branch keeps its longest word"
+        );
+    }
+
+    #[test]
+    fn lint_rejects_patterns_the_prefilter_cannot_serve() {
+        assert!(check(r"\d+").is_err());
+        assert!(check("foo.*bar").is_err());
+        assert!(check("^Exit Code").is_err());
+        assert!(check("(?x)exit code").is_err());
+        assert!(check("(unclosed").is_err());
+        assert!(check(r"(?P<TenantId>[0-9a-f-]{36}) oauth2").is_err());
+        let ok = check(r"oauth2/token\S{0,200}(?P<tenant_id>[0-9a-f-]{36})").unwrap();
+        assert_eq!(ok.fields, vec!["tenant_id".to_string()]);
+    }
+}

@@ -1,0 +1,125 @@
+//! What a classification returns. The CLI's `--json`, the WASM `classify()` and the page all
+//! serialise these types, so the field names here are a public contract: `matches`, `id` and
+//! `lines` in particular are relied on by other tools.
+
+use crate::input::Encoding;
+use crate::normalize::{Format, Level};
+use crate::rule::Kind;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The whole answer for one input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Diagnoses, best first. Empty when no rule matched.
+    pub matches: Vec<Diagnosis>,
+    /// Which knowledge produced this report.
+    pub ruleset: RulesetInfo,
+    pub input: InputSummary,
+    /// Lines that look like errors (error/fatal level, `Exit Code`, ...), the last ones first
+    /// capped at [`crate::MAX_ERROR_LINES`]; most useful when nothing matched.
+    pub error_lines: Vec<EvidenceLine>,
+    /// How many lines looked like errors in all.
+    pub error_line_count: u64,
+    /// What to do next when no rule identified the problem; empty when one did.
+    pub next_steps: Vec<String>,
+    /// Things the user should know about how the input was read.
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// True when at least one diagnosis identifies its row exactly.
+    pub fn has_exact(&self) -> bool {
+        self.matches
+            .iter()
+            .any(|d| d.confidence == Confidence::Exact)
+    }
+}
+
+/// The rule set's identity: shown with every result so a diagnosis can be traced to the
+/// knowledge that made it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RulesetInfo {
+    pub version: String,
+    /// FNV-1a 64 of every rule file's path and content, in hex: changes whenever any rule does.
+    pub hash: String,
+    pub rules: usize,
+}
+
+/// How the input was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    pub bytes: u64,
+    pub lines: u64,
+    pub encoding: Encoding,
+    /// Invalid byte sequences replaced with U+FFFD.
+    pub invalid_sequences: u64,
+    /// Formatting layers that were recognised and peeled off.
+    pub formats: Vec<Format>,
+}
+
+/// How sure a diagnosis is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The row is identified by its error text.
+    Exact,
+    /// The failing step is known, but its error detail fits none of its rows.
+    Partial,
+}
+
+/// One row of the table, recognised in the input.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnosis {
+    pub id: String,
+    pub confidence: Confidence,
+    pub kind: Kind,
+    pub title: String,
+    /// The table's Message column.
+    pub message: String,
+    /// The table's Error column, verbatim.
+    pub error: String,
+    pub cause: String,
+    pub solution: String,
+    pub docs: String,
+    pub source: String,
+    /// 1-based numbers of the original lines that carry the evidence (of the kept evidence).
+    pub lines: Vec<u64>,
+    /// How many times the rule matched (evidence keeps the first and the last few).
+    pub occurrences: u64,
+    pub evidence: Vec<Evidence>,
+    /// Values that matter, named by the rule (`tenant_id`, `endpoint`, `http_status`...).
+    pub fields: BTreeMap<String, String>,
+    /// For a partial diagnosis: the rows the failing step could be.
+    pub candidates: Vec<Candidate>,
+    /// Why the diagnosis sits where it does in the list.
+    pub rank_reason: String,
+}
+
+/// A row a partial diagnosis could be.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: String,
+    pub title: String,
+    pub error: String,
+}
+
+/// One occurrence: the lines a match covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// The first line of the occurrence.
+    pub line: u64,
+    /// The level of the record the match sits in, when the line says.
+    pub level: Option<Level>,
+    pub lines: Vec<EvidenceLine>,
+}
+
+/// One line of evidence, as cleaned (colour codes, escapes and envelopes removed), clipped to a
+/// window around the match.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EvidenceLine {
+    pub line: u64,
+    pub text: String,
+    /// The matched part of `text`, as `[start, end)` in Unicode scalar values (characters).
+    pub span: Option<[usize; 2]>,
+}

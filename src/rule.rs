@@ -1,0 +1,86 @@
+//! One piece of troubleshooting knowledge, exactly as a person writes it in `rules/**/<id>.toml`.
+//! The format is documented in `rules/README.md`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a rule tells the user, which decides how it ranks against the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Names a root cause (a row of the table, or a known field failure).
+    Cause,
+    /// Names an `AZCMnnnn` exit code: a category of failure, less specific than a cause.
+    Code,
+    /// Names the step that failed (the table's Message column) without its detail; only reported,
+    /// as a partial diagnosis, when none of the step's rows explains the failure.
+    Stage,
+}
+
+/// A rule as written. Field meanings are in `rules/README.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// The table's "Message" column: the step the agent was in.
+    #[serde(default)]
+    pub message: String,
+    /// The table's "Error" column, verbatim: what the agent prints.
+    #[serde(default)]
+    pub error: String,
+    pub cause: String,
+    pub solution: String,
+    pub docs: String,
+    /// Where the knowledge comes from (`troubleshooting-table-2020`, `azcm-codes`, `field-reports`...).
+    pub source: String,
+    /// For a row of the table: the id of its stage rule (the Message it shares with sibling rows).
+    #[serde(default)]
+    pub stage: Option<String>,
+    /// The patterns; the rule matches where any of them matches.
+    #[serde(rename = "match", default)]
+    pub patterns: Vec<Pattern>,
+    /// Text that must produce this rule as the first diagnosis.
+    #[serde(rename = "sample", default, skip_serializing)]
+    pub samples: Vec<Sample>,
+    /// Text close to the rule's that must not produce it.
+    #[serde(rename = "near_miss", default, skip_serializing)]
+    pub near_misses: Vec<NearMiss>,
+}
+
+/// One regular expression of a rule (see "Patterns" in `rules/README.md` for the dialect).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    pub regex: String,
+    /// A match is dropped when this pattern matches the same record: it lets a broad pattern
+    /// give way to a more specific rule.
+    #[serde(default)]
+    pub unless: Option<String>,
+}
+
+/// Text that must be diagnosed as the rule it belongs to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    pub text: String,
+    /// Where the sample comes from, when it is not written by us (an issue URL, say).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Fields the diagnosis must carry, with their values.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// Text that must not be diagnosed as the rule it belongs to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearMiss {
+    pub text: String,
+    /// Where the text comes from, when it is not written by us.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Why this must not match: it documents the boundary of the rule.
+    pub why: String,
+}

@@ -1,0 +1,476 @@
+//! The rule set: every rule file parsed and checked as a corpus, with the manifest's version and a
+//! hash of the content.
+
+use crate::error::Error;
+use crate::pattern;
+use crate::report::RulesetInfo;
+use crate::rule::{Kind, Rule};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The file that holds the version and the no-match guidance; every other file is one rule.
+pub const MANIFEST: &str = "ruleset.toml";
+
+/// The rule files compiled into the library: `(path under rules/, content)`, sorted by path.
+pub static BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The manifest: what is true of the rule set as a whole.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Bumped whenever the knowledge changes: `YYYY.MM.DD` plus `.N` for a second change that day.
+    pub version: String,
+    pub no_match: Guidance,
+}
+
+/// What to tell a user when no rule identified the problem.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guidance {
+    pub steps: Vec<String>,
+}
+
+/// A checked rule and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedRule {
+    pub rule: Rule,
+    pub file: String,
+    /// Per pattern: the prefilter anchors and the field names.
+    pub checked: Vec<pattern::Checked>,
+}
+
+/// All rules, checked together.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub manifest: Manifest,
+    pub rules: Vec<LoadedRule>,
+    pub hash: String,
+}
+
+impl RuleSet {
+    /// The rules compiled into this build.
+    pub fn builtin() -> Result<RuleSet, Error> {
+        RuleSet::from_files(BUILTIN_FILES.iter().map(|(p, c)| (*p, *c)))
+    }
+
+    /// Parses and checks rule files given as `(path, content)`; one file must be the manifest.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<RuleSet, Error> {
+        let mut files: Vec<(&str, &str)> = files.into_iter().collect();
+        files.sort();
+        let hash = content_hash(&files);
+        let mut manifest = None;
+        let mut rules = Vec::new();
+        for (path, content) in &files {
+            if file_name(path) == MANIFEST {
+                let parsed: Manifest = toml::from_str(content).map_err(|e| Error::RuleFile {
+                    file: path.to_string(),
+                    problem: one_line(&e.to_string()),
+                })?;
+                check_manifest(path, &parsed)?;
+                manifest = Some(parsed);
+                continue;
+            }
+            let rule: Rule = toml::from_str(content).map_err(|e| Error::RuleFile {
+                file: path.to_string(),
+                problem: one_line(&e.to_string()),
+            })?;
+            rules.push(check_rule(path, rule)?);
+        }
+        let manifest = manifest.ok_or_else(|| Error::RuleSet {
+            problem: format!("there is no {MANIFEST}"),
+            fix: format!("add rules/{MANIFEST} with `version` and `[no_match]` steps"),
+        })?;
+        check_corpus(&rules)?;
+        Ok(RuleSet {
+            manifest,
+            rules,
+            hash,
+        })
+    }
+
+    pub fn info(&self) -> RulesetInfo {
+        RulesetInfo {
+            version: self.manifest.version.clone(),
+            hash: self.hash.clone(),
+            rules: self.rules.len(),
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&LoadedRule> {
+        self.rules.iter().find(|r| r.rule.id == id)
+    }
+
+    /// The rows that share a stage (the stage's candidates), in file order.
+    pub fn rows_of_stage<'s>(&'s self, stage: &'s str) -> impl Iterator<Item = &'s LoadedRule> {
+        self.rules
+            .iter()
+            .filter(move |r| r.rule.stage.as_deref() == Some(stage))
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// FNV-1a 64: dependency-free and the same on every target. It identifies content; it is not a
+/// security hash.
+fn content_hash(files: &[(&str, &str)]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (path, content) in files {
+        for b in path
+            .bytes()
+            .chain([0])
+            .chain(content.bytes().filter(|b| *b != b'\r'))
+            .chain([0])
+        {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
+    let parts: Vec<&str> = m.version.split('.').collect();
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !(3..=4).contains(&parts.len()) || !numeric || parts[0].len() != 4 {
+        return Err(Error::rule(
+            path,
+            "manifest",
+            format!("version `{}` is not YYYY.MM.DD[.N]", m.version),
+            "set the date of the change, e.g. version = \"2026.11.25\"",
+        ));
+    }
+    if m.no_match.steps.is_empty() || m.no_match.steps.iter().any(|s| s.trim().is_empty()) {
+        return Err(Error::rule(
+            path,
+            "manifest",
+            "[no_match] steps are missing or empty",
+            "list what a user should do when no rule matches",
+        ));
+    }
+    Ok(())
+}
+
+fn check_rule(path: &str, rule: Rule) -> Result<LoadedRule, Error> {
+    let id = rule.id.clone();
+    let fail = |problem: String, fix: &str| Error::rule(path, &id, problem, fix);
+    if !is_kebab(&id) {
+        return Err(fail(
+            format!("id `{id}` is not kebab-case"),
+            "use lower-case words and digits joined by `-`, e.g. `spn-invalid-secret`",
+        ));
+    }
+    let stem = file_name(path).trim_end_matches(".toml");
+    if stem != id {
+        return Err(fail(
+            format!("the file is named `{stem}.toml` but the rule's id is `{id}`"),
+            "name the file after the id: links use the id, people look for the file",
+        ));
+    }
+    let required = [
+        ("title", &rule.title),
+        ("cause", &rule.cause),
+        ("solution", &rule.solution),
+        ("docs", &rule.docs),
+        ("source", &rule.source),
+    ];
+    for (name, value) in required {
+        if value.trim().is_empty() {
+            return Err(fail(
+                format!("`{name}` is empty"),
+                "every rule needs title, cause, solution, docs and source",
+            ));
+        }
+    }
+    if rule.title.chars().count() > 90 {
+        return Err(fail(
+            "`title` is longer than 90 characters".into(),
+            "keep the title to one short line; details go in `cause`",
+        ));
+    }
+    if !rule.docs.starts_with("https://") {
+        return Err(fail(
+            format!("`docs` is `{}`, not an https link", rule.docs),
+            "link the Microsoft Learn page that documents the fix",
+        ));
+    }
+    match rule.kind {
+        Kind::Stage => {
+            if rule.message.trim().is_empty() {
+                return Err(fail(
+                    "a stage rule has no `message`".into(),
+                    "copy the table's Message column",
+                ));
+            }
+            if rule.stage.is_some() {
+                return Err(fail(
+                    "a stage rule names a `stage`".into(),
+                    "only rows name their stage; remove the field",
+                ));
+            }
+        }
+        Kind::Cause | Kind::Code => {
+            if rule.error.trim().is_empty() {
+                return Err(fail(
+                    "`error` is empty".into(),
+                    "copy the text the agent prints, verbatim (the table's Error column)",
+                ));
+            }
+        }
+    }
+    if rule.patterns.is_empty() {
+        return Err(fail(
+            "the rule has no [[match]] pattern".into(),
+            "add at least one [[match]] with a `regex`",
+        ));
+    }
+    let mut checked = Vec::new();
+    for p in &rule.patterns {
+        let c = pattern::check(&p.regex).map_err(|(problem, fix)| fail(problem, &fix))?;
+        if let Some(unless) = &p.unless {
+            pattern::compile(unless).map_err(|e| {
+                fail(
+                    format!("`unless` pattern `{unless}` does not compile: {e}"),
+                    "fix the regex syntax",
+                )
+            })?;
+        }
+        checked.push(c);
+    }
+    if rule.samples.is_empty() {
+        return Err(fail(
+            "the rule has no [[sample]]".into(),
+            "add real agent output that must produce this rule (quote its source)",
+        ));
+    }
+    if rule.near_misses.is_empty() {
+        return Err(fail(
+            "the rule has no [[near_miss]]".into(),
+            "add text close to the rule's that must not match it, with `why`",
+        ));
+    }
+    let fields: BTreeSet<&str> = checked
+        .iter()
+        .flat_map(|c| c.fields.iter().map(String::as_str))
+        .collect();
+    for sample in &rule.samples {
+        if let Some(missing) = sample.fields.keys().find(|k| !fields.contains(k.as_str())) {
+            return Err(fail(
+                format!("a sample expects field `{missing}`, which no pattern captures"),
+                "name a capture group after the field, e.g. (?P<tenant_id>...)",
+            ));
+        }
+    }
+    Ok(LoadedRule {
+        rule,
+        file: path.to_string(),
+        checked,
+    })
+}
+
+fn check_corpus(rules: &[LoadedRule]) -> Result<(), Error> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in rules {
+        if let Some(other) = seen.insert(&r.rule.id, &r.file) {
+            return Err(Error::RuleSet {
+                problem: format!("id `{}` is used by {} and {}", r.rule.id, other, r.file),
+                fix: "ids are public and unique: rename one of them".into(),
+            });
+        }
+    }
+    for r in rules {
+        if let Some(stage) = &r.rule.stage {
+            let target = rules.iter().find(|s| &s.rule.id == stage);
+            match target {
+                Some(s) if s.rule.kind == Kind::Stage => {}
+                Some(_) => {
+                    return Err(Error::rule(
+                        &r.file,
+                        &r.rule.id,
+                        format!("`stage = \"{stage}\"` names a rule that is not a stage"),
+                        "point `stage` at a rule with kind = \"stage\"",
+                    ));
+                }
+                None => {
+                    return Err(Error::rule(
+                        &r.file,
+                        &r.rule.id,
+                        format!("`stage = \"{stage}\"` names no rule"),
+                        "add the stage rule or fix the id",
+                    ));
+                }
+            }
+        }
+    }
+    for s in rules.iter().filter(|r| r.rule.kind == Kind::Stage) {
+        if !rules
+            .iter()
+            .any(|r| r.rule.stage.as_deref() == Some(&s.rule.id))
+        {
+            return Err(Error::rule(
+                &s.file,
+                &s.rule.id,
+                "no row names this stage",
+                "set `stage` on the rows that share this Message, or remove the stage",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST_OK: &str =
+        "version = \"2026.11.25\"\n[no_match]\nsteps = [\"rerun with --verbose\"]\n";
+
+    fn rule(id: &str, extra: &str) -> String {
+        format!(
+            r#"id = "{id}"
+kind = "cause"
+title = "A title"
+error = "Some error text"
+cause = "Because."
+solution = "Do this."
+docs = "https://learn.microsoft.com/x"
+source = "test"
+{extra}
+[[match]]
+regex = 'some error text'
+[[sample]]
+text = "Some error text"
+[[near_miss]]
+text = "Some other text"
+why = "different"
+"#
+        )
+    }
+
+    fn load(files: &[(&str, &str)]) -> Result<RuleSet, Error> {
+        RuleSet::from_files(files.iter().copied())
+    }
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = RuleSet::builtin().expect("the shipped rules are valid");
+        assert!(set.rules.len() >= 9);
+        assert_eq!(set.hash.len(), 16);
+    }
+
+    #[test]
+    fn errors_name_file_rule_and_fix() {
+        let bad = rule("Bad_Id", "");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/x/Bad_Id.toml", &bad),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("rules/x/Bad_Id.toml") && err.contains("'Bad_Id'"),
+            "{err}"
+        );
+        assert!(err.contains("kebab-case") && err.contains("Fix:"), "{err}");
+
+        let no_near = rule("a-rule", "").replace(
+            "[[near_miss]]\ntext = \"Some other text\"\nwhy = \"different\"\n",
+            "",
+        );
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &no_near),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("no [[near_miss]]"), "{err}");
+
+        let bad_re =
+            rule("a-rule", "").replace("regex = 'some error text'", "regex = 'some (error'");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &bad_re),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("does not compile"), "{err}");
+
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", "id = "),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("rules/a-rule.toml: cannot read"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_ids_and_dangling_stages_are_refused() {
+        let a = rule("a-rule", "");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/one/a-rule.toml", &a),
+            ("rules/two/a-rule.toml", &a),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("used by rules/one/a-rule.toml and rules/two/a-rule.toml"),
+            "{err}"
+        );
+        let b = rule("b-rule", "stage = \"nope\"");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/b-rule.toml", &b),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("names no rule"), "{err}");
+    }
+
+    #[test]
+    fn hash_follows_content_not_line_endings() {
+        let a = rule("a-rule", "");
+        let one = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &a),
+        ])
+        .unwrap();
+        let crlf = a.replace('\n', "\r\n");
+        let two = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &crlf),
+        ])
+        .unwrap();
+        assert_eq!(
+            one.hash, two.hash,
+            "a checkout with CRLF must not change the hash"
+        );
+        let changed = a.replace("Because.", "Because!");
+        let three = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &changed),
+        ])
+        .unwrap();
+        assert_ne!(one.hash, three.hash);
+    }
+}

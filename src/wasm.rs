@@ -1,0 +1,131 @@
+//! The WebAssembly binding: the only module that knows about JavaScript. Every export returns
+//! `Result<_, JsError>`; the values are the same shapes the CLI prints with `--json`.
+
+use crate::{Classifier, Error, RuleSet};
+use serde::Serialize;
+use std::cell::OnceCell;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+export type Confidence = "exact" | "partial";
+export type Kind = "cause" | "code" | "stage";
+export type Level = "debug" | "info" | "warn" | "error" | "fatal";
+export interface EvidenceLine { line: number; text: string; span: [number, number] | null; }
+export interface Evidence { line: number; level: Level | null; lines: EvidenceLine[]; }
+export interface Candidate { id: string; title: string; error: string; }
+export interface Diagnosis {
+  id: string; confidence: Confidence; kind: Kind; title: string; message: string; error: string;
+  cause: string; solution: string; docs: string; source: string; lines: number[];
+  occurrences: number; evidence: Evidence[]; fields: Record<string, string>;
+  candidates: Candidate[]; rank_reason: string;
+}
+export interface RulesetInfo { version: string; hash: string; rules: number; }
+export interface Report {
+  matches: Diagnosis[]; ruleset: RulesetInfo;
+  input: { bytes: number; lines: number; encoding: string; invalid_sequences: number; formats: string[] };
+  error_lines: EvidenceLine[]; error_line_count: number; next_steps: string[]; notes: string[];
+}
+export interface RuleInfo {
+  id: string; kind: Kind; title: string; message: string; error: string; cause: string;
+  solution: string; docs: string; source: string; stage: string | null;
+}
+"#;
+
+thread_local! {
+    static CLASSIFIER: OnceCell<Result<Classifier, Error>> = const { OnceCell::new() };
+}
+
+#[wasm_bindgen(start)]
+fn start() {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+}
+
+fn with_classifier<T>(f: impl FnOnce(&Classifier) -> Result<T, JsError>) -> Result<T, JsError> {
+    CLASSIFIER.with(|cell| match cell.get_or_init(Classifier::builtin) {
+        Ok(c) => f(c),
+        Err(e) => Err(JsError::new(&e.to_string())),
+    })
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    // JSON-compatible: `Option::None` becomes `null` and maps become plain objects, as in the
+    // CLI's --json output.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&format!("cannot convert the report for JavaScript: {e}")))
+}
+
+/// Compiles the built-in rules now (otherwise the first `classify` does).
+#[wasm_bindgen(js_name = prepare)]
+pub fn prepare() -> Result<JsValue, JsError> {
+    with_classifier(|c| to_js(&c.ruleset().info()))
+}
+
+/// Classifies pasted text. Returns a `Report`.
+#[wasm_bindgen(js_name = classifyText, unchecked_return_type = "Report")]
+pub fn classify_text(text: &str) -> Result<JsValue, JsError> {
+    with_classifier(|c| to_js(&c.classify(text)))
+}
+
+/// Classifies the bytes of a file (UTF-8 or UTF-16, detected). Returns a `Report`.
+#[wasm_bindgen(js_name = classifyBytes, unchecked_return_type = "Report")]
+pub fn classify_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
+    with_classifier(|c| to_js(&c.classify_bytes(bytes)))
+}
+
+#[derive(Serialize)]
+struct RuleInfo<'a> {
+    id: &'a str,
+    kind: crate::Kind,
+    title: &'a str,
+    message: &'a str,
+    error: &'a str,
+    cause: &'a str,
+    solution: &'a str,
+    docs: &'a str,
+    source: &'a str,
+    stage: Option<&'a str>,
+}
+
+/// Every rule, for showing a row without a log (deep links). Returns `RuleInfo[]`.
+#[wasm_bindgen(js_name = rules, unchecked_return_type = "RuleInfo[]")]
+pub fn rules() -> Result<JsValue, JsError> {
+    with_classifier(|c| {
+        let list: Vec<RuleInfo<'_>> = c
+            .ruleset()
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: &r.rule.id,
+                kind: r.rule.kind,
+                title: &r.rule.title,
+                message: &r.rule.message,
+                error: &r.rule.error,
+                cause: &r.rule.cause,
+                solution: &r.rule.solution,
+                docs: &r.rule.docs,
+                source: &r.rule.source,
+                stage: r.rule.stage.as_deref(),
+            })
+            .collect();
+        to_js(&list)
+    })
+}
+
+/// Checks rule files given as `{path: content}` and returns the rule set's info, or an error
+/// that names the file, the rule and the fix.
+#[wasm_bindgen(js_name = checkRules, unchecked_return_type = "RulesetInfo")]
+pub fn check_rules(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+) -> Result<JsValue, JsError> {
+    let files: std::collections::BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| {
+        JsError::new(&format!("checkRules takes an object of path -> text: {e}"))
+    })?;
+    let set = RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&set.info())
+}
