@@ -433,8 +433,9 @@ impl<'c> Work<'c> {
         }
     }
 
-    /// Turns the matches of one record into occurrences; overlapping matches of one rule (two of
-    /// its patterns on the same text) count once.
+    /// Turns the matches of one record into occurrences. A record is one log entry, so a rule
+    /// counts once per record however many of its patterns match there; later matches only add
+    /// the fields they capture.
     fn record_found(&mut self, r: usize, mut found: Vec<Found>) {
         if found.is_empty() {
             return;
@@ -444,17 +445,15 @@ impl<'c> Work<'c> {
             let (s, e) = self.records[r].light;
             decode_record_tracked(&String::from_utf8_lossy(&self.light[s..e])).1
         });
-        let mut last_end: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut counted = std::collections::BTreeSet::new();
         for f in found {
-            let overlaps = last_end.get(&f.rule).is_some_and(|end| f.start < *end);
-            if overlaps {
+            if !counted.insert(f.rule) {
                 let agg = self.found.entry(f.rule).or_default();
                 for (k, v) in f.fields {
                     agg.fields.entry(k).or_insert(v);
                 }
                 continue;
             }
-            last_end.insert(f.rule, f.end.max(f.start + 1));
             let (light_start, light_end) = self.to_light(r, f.start, f.end, origin.as_deref());
             let evidence = self.evidence(r, light_start, light_end);
             let level = self.records[r].level;

@@ -118,9 +118,9 @@ impl Lines {
     }
 
     fn decide(&mut self, head: &[u8]) {
-        let encoding = if head.starts_with(&[0xff, 0xfe]) {
+        let encoding = if head.starts_with(&[0xff, 0xfe]) && bom_confirmed(&head[2..], 1) {
             Encoding::Utf16le
-        } else if head.starts_with(&[0xfe, 0xff]) {
+        } else if head.starts_with(&[0xfe, 0xff]) && bom_confirmed(&head[2..], 0) {
             Encoding::Utf16be
         } else if let Some(e) = utf16_without_bom(head) {
             e
@@ -308,6 +308,18 @@ fn decode_lossy_into(mut bytes: &[u8], out: &mut String) -> u64 {
     }
 }
 
+/// A byte-order mark is two bytes that binary data or a mangled file can start with too. Logs are
+/// mostly ASCII, so real UTF-16 after a mark has a zero in about every other byte (`zero_at` is
+/// the position of that zero in each pair: 1 for little-endian).
+fn bom_confirmed(rest: &[u8], zero_at: usize) -> bool {
+    let pairs = rest.len() / 2;
+    if pairs < 8 {
+        return true;
+    }
+    let zeros = rest.chunks_exact(2).filter(|p| p[zero_at] == 0).count();
+    zeros * 5 >= pairs
+}
+
 /// UTF-16 text without a byte-order mark: mostly ASCII with a zero in every other byte.
 fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
     let pairs = head.len() / 2;
@@ -367,6 +379,14 @@ mod tests {
         let (out, facts) = lines_of(&[&bare]);
         assert_eq!(facts.encoding, Some(Encoding::Utf16le));
         assert_eq!(out[0].1, "line one");
+    }
+
+    #[test]
+    fn a_byte_order_mark_followed_by_utf8_text_is_not_utf16() {
+        let (out, facts) = lines_of(&[b"\xff\xfe binary junk, then a UTF-8 log line\nsecond\n"]);
+        assert_eq!(facts.encoding, Some(Encoding::Utf8));
+        assert_eq!(out[1].1, "second");
+        assert_eq!(facts.invalid_sequences, 2);
     }
 
     #[test]

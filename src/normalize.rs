@@ -439,7 +439,7 @@ fn native_command_prefix(b: &[u8]) -> Option<usize> {
 
 /// `2024-05-26T03:01:21.33Z stdout F `: the CRI log format of container runtimes.
 fn cri_prefix(b: &[u8]) -> Option<usize> {
-    if !starts_with_iso_date(b) {
+    if !starts_with_timestamp(b) {
         return None;
     }
     let sp = memchr::memchr(b' ', b)?;
@@ -462,6 +462,25 @@ fn starts_with_iso_date(b: &[u8]) -> bool {
         && b[5..7].iter().all(u8::is_ascii_digit)
         && b[7] == b[4]
         && b[8..10].iter().all(u8::is_ascii_digit)
+}
+
+/// A date followed by a time (`2024-05-26T03:01`, `2024-05-26 03:01`, `2023-10-17][08:13`): a
+/// date alone (`api-version=2019-03-18-preview` wrapped at the `=`) does not start a record.
+fn starts_with_timestamp(b: &[u8]) -> bool {
+    if !starts_with_iso_date(b) {
+        return false;
+    }
+    let rest = &b[10..];
+    let rest = rest
+        .strip_prefix(b"T")
+        .or_else(|| rest.strip_prefix(b" "))
+        .or_else(|| rest.strip_prefix(b"]["));
+    rest.is_some_and(|t| {
+        t.len() >= 5
+            && t[..2].iter().all(u8::is_ascii_digit)
+            && t[2] == b':'
+            && t[3..5].iter().all(u8::is_ascii_digit)
+    })
 }
 
 /// Where the message string of a JSON log-collector line (`{"log":"...","stream":"stderr"}`
@@ -621,8 +640,8 @@ fn logrus_level(b: &[u8]) -> Option<Level> {
 
 /// Lines that begin with a timestamp; returns the level found right after it, if any.
 fn timestamped(b: &[u8]) -> Option<Option<Level>> {
-    let bracketed = b.first() == Some(&b'[') && starts_with_iso_date(&b[1..]);
-    if !(bracketed || starts_with_iso_date(b) || syslog_date(b)) {
+    let bracketed = b.first() == Some(&b'[') && starts_with_timestamp(&b[1..]);
+    if !(bracketed || starts_with_timestamp(b) || syslog_date(b)) {
         return None;
     }
     Some(bracket_or_word_level(b))
@@ -776,6 +795,7 @@ mod tests {
             "{",
             "\"error\": \"invalid_client\",",
             "Infrastructure is fine",
+            "2019-03-18-preview:  Forbidden",
         ] {
             assert!(!clean(line).1.starts_record, "{line}");
         }

@@ -1,0 +1,355 @@
+//! The `arc-triage` command: output, exit codes and bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const PROVIDER: &str = "time=\"2020-07-20T10:00:32Z\" level=fatal msg=\"Failed to AzcmagentConnect ARM resource\" Error=\"The subscription is not registered to use namespace 'Microsoft.HybridCompute'\"\n";
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_arc-triage"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The program may stop reading early on a usage error; that is fine.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().expect("the binary finishes");
+    writer.join().expect("writer");
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("arc-triage-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+    fn file(&self, name: &str, content: &[u8]) -> String {
+        let path = self.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("parent");
+        }
+        std::fs::write(&path, content).expect("write");
+        path.display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_match_prints_the_row_and_exits_0() {
+    let out = run(&["--color", "never"], PROVIDER.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("1. provider-not-registered [exact · cause]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "«The subscription is not registered to use namespace 'Microsoft.HybridCompute'»"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Values:   namespace=Microsoft.HybridCompute"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("az provider register --namespace Microsoft.HybridCompute"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "--color never prints no escape codes"
+    );
+}
+
+#[test]
+fn json_output_is_the_contract() {
+    let out = run(&["--json", "-"], PROVIDER.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let m = &v["matches"][0];
+    assert_eq!(m["id"], "provider-not-registered");
+    assert_eq!(m["confidence"], "exact");
+    assert_eq!(m["lines"], serde_json::json!([1]));
+    assert_eq!(m["fields"]["namespace"], "Microsoft.HybridCompute");
+    assert_eq!(m["evidence"][0]["level"], "fatal");
+    assert!(v["ruleset"]["hash"].as_str().is_some_and(|h| h.len() == 16));
+    assert!(v.get("file").is_none(), "a single input has no file key");
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+}
+
+#[test]
+fn several_files_give_json_lines_and_exit_0_if_any_matched() {
+    let dir = TempDir::new("several");
+    let a = dir.file("a.log", PROVIDER.as_bytes());
+    let b = dir.file("b.log", b"all good\n");
+    let out = run(&["--json", &a, &b], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], a.as_str());
+    assert_eq!(lines[0]["matches"][0]["id"], "provider-not-registered");
+    assert_eq!(lines[1]["matches"], serde_json::json!([]));
+}
+
+#[test]
+fn no_match_exits_1_with_next_steps() {
+    let out = run(
+        &["--color", "never"],
+        b"level=error msg=\"something new\"\nall good\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("No row of the troubleshooting table matches this input."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Lines that look like errors (1 of 1, last first):"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Next steps:\n  1. Run the command again with --verbose"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn empty_input_is_answered_not_crashed() {
+    let out = run(&["--json"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.starts_with("The input is empty"))
+    );
+    assert!(text(&out.stderr).contains("The input is empty"));
+}
+
+#[test]
+fn read_and_usage_errors_exit_2_naming_the_file() {
+    let out = run(&["/nonexistent/azcmagent.log"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "arc-triage: /nonexistent/azcmagent.log: cannot open: no such file"
+    );
+
+    let dir = TempDir::new("dir");
+    let out = run(&[dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("is a directory"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(&["--frobnicate"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown option `--frobnicate`"));
+
+    let out = run(&["--color", "sometimes"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--color takes auto, always or never"));
+
+    // A missing file among good ones: the good ones are still answered.
+    let good = dir.file("good.log", PROVIDER.as_bytes());
+    let out = run(&["--json", &good, "/nonexistent/x.log"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("provider-not-registered"));
+}
+
+#[test]
+fn non_utf8_and_binary_input_is_read_lossily_and_said_so() {
+    let mut input = b"\xff\xfe\x00garbage\x00\x01\x02\n".to_vec();
+    input.extend_from_slice(PROVIDER.as_bytes());
+    input.extend_from_slice(b"\xc3\x28 more \xa0\xa1\n");
+    let out = run(&["--color", "never"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("provider-not-registered"), "{stdout}");
+    assert!(
+        stdout.contains("invalid text sequences were replaced"),
+        "{stdout}"
+    );
+
+    let out = run(
+        &["--json"],
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary zip body",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("ZIP archive"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn utf16_output_of_windows_powershell_redirects_is_read() {
+    let dir = TempDir::new("utf16");
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(
+        PROVIDER
+            .replace('\n', "\r\n")
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let file = dir.file("out.txt", &bytes);
+    let out = run(&["--json", &file], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["matches"][0]["id"], "provider-not-registered");
+    assert_eq!(v["input"]["encoding"], "utf16le");
+}
+
+#[test]
+fn a_large_stream_with_an_endless_line_is_classified_in_bounded_memory() {
+    // 24 MB: a 6 MB line without a break, invalid bytes, then many ordinary lines, then the error.
+    let mut input = vec![b'x'; 6 << 20];
+    input.extend_from_slice(b"\xff\n");
+    let filler = "time=\"2022-09-30T10:04:14Z\" level=debug msg=\"Checking connectivity to https://management.azure.com, proxy status: proxy is not used\"\n";
+    while input.len() < 24 << 20 {
+        input.extend_from_slice(filler.as_bytes());
+    }
+    input.extend_from_slice(PROVIDER.as_bytes());
+    let lines = input.iter().filter(|b| **b == b'\n').count() as u64;
+    let out = run(&["--json"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["matches"][0]["lines"], serde_json::json!([lines]));
+    assert_eq!(v["input"]["lines"], lines);
+    assert_eq!(v["input"]["invalid_sequences"], 1);
+}
+
+#[test]
+fn terminal_escapes_in_a_log_are_not_replayed() {
+    let log = format!(
+        "\u{1b}]0;pwned\u{7}{}",
+        PROVIDER.replace("namespace", "\u{1b}[2Jnamespace")
+    );
+    let out = run(&["--color", "always"], log.as_bytes());
+    let stdout = text(&out.stdout);
+    assert!(
+        !stdout.contains("\u{1b}[2J") && !stdout.contains("\u{1b}]0;"),
+        "{stdout:?}"
+    );
+    assert!(
+        stdout.contains("\u{1b}[1;31m"),
+        "--color always marks the match"
+    );
+}
+
+#[test]
+fn table_list_and_version() {
+    let out = run(&["--table"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let table = text(&out.stdout);
+    assert!(table.contains("| Id | Message | Error | Probable cause | Solution |"));
+    assert!(table.contains("| `spn-invalid-secret` | Failed to acquire authorization token from SPN | `Invalid client secret is provided` |"), "{table}");
+    let out = run(&["--list"], b"");
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .any(|l| l.starts_with("device-flow-no-such-host "))
+    );
+    let out = run(&["--version"], b"");
+    assert!(
+        text(&out.stdout).starts_with("arc-triage 0.1.0 (rules 2026."),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+fn copy_rules(to: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (path, content) in arc_triage::BUILTIN_FILES {
+        let dest = to.join(path.trim_start_matches("rules/"));
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, content).unwrap();
+    }
+    assert!(root.join("rules").exists());
+}
+
+#[test]
+fn rule_authors_get_errors_that_name_file_rule_and_fix() {
+    let dir = TempDir::new("rules");
+    copy_rules(&dir.0);
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("rules are valid"));
+
+    let bad = dir.file(
+        "table/spn-invalid-secret.toml",
+        arc_triage::BUILTIN_FILES
+            .iter()
+            .find(|(p, _)| p.ends_with("spn-invalid-secret.toml"))
+            .unwrap()
+            .1
+            .replace(
+                "regex = 'Invalid client secret (?:is )?provided'",
+                "regex = 'Invalid (client secret'",
+            )
+            .as_bytes(),
+    );
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&bad) && err.contains("rule 'spn-invalid-secret'") && err.contains("Fix:"),
+        "{err}"
+    );
+
+    // The same broken directory cannot be used to classify either.
+    let out = run(&["--rules", dir.0.to_str().unwrap()], PROVIDER.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn custom_rules_directory_is_used() {
+    let dir = TempDir::new("custom");
+    copy_rules(&dir.0);
+    std::fs::remove_file(dir.0.join("table/provider-not-registered.toml")).unwrap();
+    let out = run(
+        &["--json", "--rules", dir.0.to_str().unwrap()],
+        PROVIDER.as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        v["matches"][0]["id"], "arm-connect-failed",
+        "without the row, the stage is partial"
+    );
+    assert_eq!(v["matches"][0]["confidence"], "partial");
+}
