@@ -37,7 +37,8 @@ const MAX_REMEMBERED_LINES: usize = 4096;
 /// A cause within this many lines of a stage message explains it.
 const EXPLAINS_WITHIN: u64 = 3;
 
-/// Words that make a line without a level look like an error.
+/// Words that make a line without a level look like an error. They are common, so they are
+/// searched for only in records without a level, not in the one-pass prefilter.
 const WEAK_SIGNALS: [&str; 8] = [
     "error",
     "fail",
@@ -57,6 +58,7 @@ pub struct Classifier {
     patterns: Vec<CompiledPattern>,
     prefilter: AhoCorasick,
     targets: Vec<Target>,
+    weak_signals: AhoCorasick,
 }
 
 struct CompiledPattern {
@@ -70,7 +72,6 @@ struct CompiledPattern {
 struct Target {
     patterns: Vec<usize>,
     strong: bool,
-    weak: bool,
 }
 
 impl Classifier {
@@ -120,10 +121,6 @@ impl Classifier {
             let i = anchor_index(s.as_bytes(), &mut anchors, &mut targets);
             targets[i].strong = true;
         }
-        for s in WEAK_SIGNALS {
-            let i = anchor_index(s.as_bytes(), &mut anchors, &mut targets);
-            targets[i].weak = true;
-        }
         let prefilter = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
@@ -140,11 +137,19 @@ impl Classifier {
                 problem: format!("the prefilter cannot be built: {e}"),
                 fix: "shorten the rules' anchor literals".into(),
             })?;
+        let weak_signals = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(WEAK_SIGNALS)
+            .map_err(|e| Error::RuleSet {
+                problem: format!("the error-line detector cannot be built: {e}"),
+                fix: "report this as a bug".into(),
+            })?;
         Ok(Classifier {
             set,
             patterns,
             prefilter,
             targets,
+            weak_signals,
         })
     }
 
@@ -235,11 +240,11 @@ struct Work<'c> {
     c: &'c Classifier,
     cleaner: Cleaner,
     /// Cleaned lines; records separated by `\n`, a record's lines joined without separator.
-    light: Vec<u8>,
+    light: String,
     /// `(offset in light, original line number)` of each line piece.
     lines: Vec<(usize, u64)>,
     /// Decoded records, separated by `\n`.
-    hay: Vec<u8>,
+    hay: String,
     records: Vec<RecordEntry>,
     /// Records `..complete` are decoded into `hay`; the last one may still grow.
     complete: usize,
@@ -264,9 +269,9 @@ impl<'c> Work<'c> {
         Work {
             c,
             cleaner: Cleaner,
-            light: Vec::new(),
+            light: String::new(),
             lines: Vec::new(),
-            hay: Vec::new(),
+            hay: String::new(),
             records: Vec::new(),
             complete: 0,
             formats: 0,
@@ -289,7 +294,7 @@ impl<'c> Work<'c> {
         if starts {
             self.complete_last();
             if !self.records.is_empty() {
-                self.light.push(b'\n');
+                self.light.push('\n');
             }
             self.records.push(RecordEntry {
                 light: (self.light.len(), self.light.len()),
@@ -303,7 +308,7 @@ impl<'c> Work<'c> {
         }
         self.formats |= info.formats;
         self.lines.push((self.light.len(), piece.line));
-        self.light.extend_from_slice(text.as_bytes());
+        self.light.push_str(&text);
         if let Some(r) = self.records.last_mut() {
             r.light.1 = self.light.len();
         }
@@ -319,14 +324,13 @@ impl<'c> Work<'c> {
         }
         let r = self.records.len() - 1;
         let (s, e) = self.records[r].light;
-        let text = String::from_utf8_lossy(&self.light[s..e]);
-        let decoded = decode_record(&text);
+        let decoded = decode_record(&self.light[s..e]);
         let changed = matches!(decoded, std::borrow::Cow::Owned(_));
         if !self.hay.is_empty() {
-            self.hay.push(b'\n');
+            self.hay.push('\n');
         }
         let start = self.hay.len();
-        self.hay.extend_from_slice(decoded.as_bytes());
+        self.hay.push_str(&decoded);
         let record = &mut self.records[r];
         record.hay = (start, self.hay.len());
         record.decoded = changed;
@@ -346,9 +350,11 @@ impl<'c> Work<'c> {
         let c = self.c;
         let mut queue: Vec<(usize, usize)> = Vec::new();
         let mut strong = vec![false; upto];
-        let mut weak = vec![false; upto];
         let mut record = 0;
-        for m in c.prefilter.find_overlapping_iter(&self.hay[..region_end]) {
+        for m in c
+            .prefilter
+            .find_overlapping_iter(&self.hay.as_bytes()[..region_end])
+        {
             let last_byte = m.end() - 1;
             while record + 1 < upto && self.records[record + 1].hay.0 <= last_byte {
                 record += 1;
@@ -361,7 +367,6 @@ impl<'c> Work<'c> {
                 }
             }
             strong[record] |= target.strong;
-            weak[record] |= target.weak;
         }
         queue.sort_unstable();
         let mut i = 0;
@@ -374,11 +379,12 @@ impl<'c> Work<'c> {
             }
             self.record_found(r, found);
         }
-        for r in 0..upto {
+        for (r, &strong) in strong.iter().enumerate().take(upto) {
             let level = self.records[r].level;
-            let looks_bad = strong[r]
+            let (start, end) = self.records[r].hay;
+            let looks_bad = strong
                 || level.is_some_and(|l| l >= Level::Error)
-                || (level.is_none() && weak[r]);
+                || (level.is_none() && c.weak_signals.is_match(&self.hay.as_bytes()[start..end]));
             if looks_bad {
                 self.note_error_line(r);
             }
@@ -407,7 +413,7 @@ impl<'c> Work<'c> {
 
     fn match_pattern(&self, r: usize, p: usize, found: &mut Vec<Found>) {
         let (start, end) = self.records[r].hay;
-        let text = &self.hay[start..end];
+        let text = &self.hay.as_bytes()[start..end];
         let pattern = &self.c.patterns[p];
         if pattern.unless.as_ref().is_some_and(|u| u.is_match(text)) {
             return;
@@ -443,7 +449,7 @@ impl<'c> Work<'c> {
         found.sort_by_key(|f| (f.start, f.rule, f.end));
         let origin = self.records[r].decoded.then(|| {
             let (s, e) = self.records[r].light;
-            decode_record_tracked(&String::from_utf8_lossy(&self.light[s..e])).1
+            decode_record_tracked(&self.light[s..e]).1
         });
         let mut counted = std::collections::BTreeSet::new();
         for f in found {
@@ -519,7 +525,11 @@ impl<'c> Work<'c> {
         for i in first..=last {
             let (line_start, number) = lines[i];
             let line_end = lines.get(i + 1).map_or(record.light.1, |l| l.0);
-            let seg = &self.light[line_start..line_end];
+            let seg = self
+                .light
+                .as_bytes()
+                .get(line_start..line_end)
+                .unwrap_or_default();
             let s = start.clamp(line_start, line_end) - line_start;
             let e = end.clamp(line_start, line_end) - line_start;
             // Pieces of one cut physical line are shown as one evidence line.
@@ -550,7 +560,7 @@ impl<'c> Work<'c> {
             .map(|l| l.0)
             .filter(|e| *e <= record.light.1)
             .unwrap_or(record.light.1);
-        let line = clip(&self.light[start..end], None, number);
+        let line = clip(&self.light.as_bytes()[start..end], None, number);
         if line.text.is_empty() {
             return;
         }

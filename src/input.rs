@@ -84,6 +84,12 @@ impl Lines {
     pub fn feed(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>)) {
         self.facts.bytes += bytes.len() as u64;
         if !self.decided {
+            if self.sniff.is_empty() && bytes.len() >= SNIFF_LEN {
+                // Enough to decide without copying anything.
+                self.decide(&bytes[..SNIFF_LEN]);
+                self.push_decoded(bytes, emit);
+                return;
+            }
             self.sniff.extend_from_slice(bytes);
             if self.sniff.len() < SNIFF_LEN {
                 return;
@@ -224,8 +230,13 @@ impl Lines {
             }
         }
         while let Some(i) = memchr::memchr2(b'\n', b'\r', bytes) {
-            self.append_pending(&bytes[..i], emit);
-            self.emit_line(emit, false);
+            if self.pending.is_empty() && !self.piece_continues && i <= MAX_LINE_PIECE {
+                // The whole line is in this chunk: hand it over without copying.
+                self.emit_bytes(&bytes[..i], emit, false);
+            } else {
+                self.append_pending(&bytes[..i], emit);
+                self.emit_line(emit, false);
+            }
             if bytes[i] == b'\r' {
                 match bytes.get(i + 1) {
                     Some(b'\n') => {
@@ -261,20 +272,36 @@ impl Lines {
     }
 
     fn emit_line(&mut self, emit: &mut dyn FnMut(Piece<'_>), cut_here: bool) {
+        let pending = std::mem::take(&mut self.pending);
+        self.emit_bytes(&pending, emit, cut_here);
+        self.pending = pending;
+        self.pending.clear();
+    }
+
+    fn emit_bytes(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>), cut_here: bool) {
         let cut = self.piece_continues;
         if !cut {
             self.line += 1;
         }
-        let mut text = std::mem::take(&mut self.text_buf);
-        text.clear();
-        self.facts.invalid_sequences += decode_lossy_into(&self.pending, &mut text);
-        emit(Piece {
-            text: &text,
-            line: self.line,
-            cut,
-        });
-        self.text_buf = text;
-        self.pending.clear();
+        match std::str::from_utf8(bytes) {
+            // The common case: valid UTF-8 is handed over as it is.
+            Ok(text) => emit(Piece {
+                text,
+                line: self.line,
+                cut,
+            }),
+            Err(_) => {
+                let mut text = std::mem::take(&mut self.text_buf);
+                text.clear();
+                self.facts.invalid_sequences += decode_lossy_into(bytes, &mut text);
+                emit(Piece {
+                    text: &text,
+                    line: self.line,
+                    cut,
+                });
+                self.text_buf = text;
+            }
+        }
         self.piece_continues = cut_here;
     }
 }

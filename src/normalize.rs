@@ -142,21 +142,26 @@ pub fn decode_record_tracked(text: &str) -> (String, Vec<u32>) {
 }
 
 fn decode<'a>(text: &'a str, origin: Option<&mut Vec<u32>>) -> Cow<'a, str> {
+    // Most records carry no escape at all: one memchr decides.
+    if !text.starts_with('{') && memchr::memchr(b'\\', text.as_bytes()).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let tracking = origin.is_some();
     let mut current = Cow::Borrowed(text);
     let mut map: Option<Vec<u32>> = None;
     let layer =
         |current: &mut Cow<'a, str>, map: &mut Option<Vec<u32>>, out: String, idx: Vec<u32>| {
-            if let Some(prev) = map.as_ref() {
-                *map = Some(idx.iter().map(|i| prev[*i as usize]).collect());
-            } else {
-                *map = Some(idx);
+            if tracking {
+                *map = Some(match map.as_ref() {
+                    Some(prev) => idx.iter().map(|i| prev[*i as usize]).collect(),
+                    None => idx,
+                });
             }
             *current = Cow::Owned(out);
         };
-    let tracking = origin.is_some();
     if let Some(body) = json_body_start(&current) {
-        let (out, idx) = unescape(&current[body..], Escapes::Json, tracking);
-        let idx = idx.into_iter().map(|i| i + body as u32).collect();
+        let (out, mut idx) = unescape(&current[body..], Escapes::Json, tracking);
+        idx.iter_mut().for_each(|i| *i += body as u32);
         layer(&mut current, &mut map, out, idx);
     }
     let layers = if looks_escaped_logrus(&current) {
@@ -169,20 +174,6 @@ fn decode<'a>(text: &'a str, origin: Option<&mut Vec<u32>>) -> Cow<'a, str> {
     for _ in 0..layers {
         let (out, idx) = unescape(&current, Escapes::Go, tracking);
         layer(&mut current, &mut map, out, idx);
-    }
-    if current.bytes().any(|b| b < 0x20 || b == 0x7f) {
-        // Same length: the offsets stay valid.
-        let replaced: String = current
-            .chars()
-            .map(|c| {
-                if (c as u32) < 0x20 || c == '\u{7f}' {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        current = Cow::Owned(replaced);
     }
     if let (Some(origin), Some(map)) = (origin, map) {
         *origin = map;
@@ -198,83 +189,97 @@ enum Escapes {
     Go,
 }
 
-/// Undoes one layer of escapes; `\n`, `\r` and `\t` become spaces. With `tracking`, also
-/// returns the input offset each output byte came from.
+/// Undoes one layer of escapes. Escaped line breaks, tabs and other control characters become
+/// spaces, so a record stays on one line. With `tracking`, also returns the input offset each
+/// output byte came from.
 fn unescape(text: &str, kind: Escapes, tracking: bool) -> (String, Vec<u32>) {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut idx: Vec<u32> = Vec::new();
-    let mut chars = text.char_indices().peekable();
+    let mut i = 0;
     let push = |out: &mut String, idx: &mut Vec<u32>, c: char, at: usize| {
+        let c = if c.is_control() { ' ' } else { c };
         out.push(c);
         if tracking {
             idx.extend(std::iter::repeat_n(at as u32, c.len_utf8()));
         }
     };
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '"' if kind == Escapes::Json => break,
-            '\\' => {
-                let Some((_, next)) = chars.next() else {
-                    push(&mut out, &mut idx, '\\', at);
-                    break;
+    loop {
+        // Copy the run up to the next escape (or closing quote) in one go.
+        let next = match kind {
+            Escapes::Json => memchr::memchr2(b'\\', b'"', &bytes[i..]),
+            Escapes::Go => memchr::memchr(b'\\', &bytes[i..]),
+        };
+        let run_end = next.map_or(bytes.len(), |n| i + n);
+        out.push_str(&text[i..run_end]);
+        if tracking {
+            idx.extend(i as u32..run_end as u32);
+        }
+        let Some(_) = next else { break };
+        let at = run_end;
+        if bytes[at] == b'"' {
+            break;
+        }
+        let Some(&escaped) = bytes.get(at + 1) else {
+            push(&mut out, &mut idx, '\\', at);
+            break;
+        };
+        i = at + 2;
+        match escaped {
+            b'n' | b'r' | b't' => push(&mut out, &mut idx, ' ', at),
+            b'u' => {
+                let hex = |from: usize| {
+                    text.get(from..from + 4)
+                        .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                        .and_then(|h| u16::from_str_radix(h, 16).ok())
                 };
-                match next {
-                    'n' | 'r' | 't' => push(&mut out, &mut idx, ' ', at),
-                    'u' => {
-                        let mut hex = String::new();
-                        while hex.len() < 4 {
-                            match chars.peek() {
-                                Some((_, h)) if h.is_ascii_hexdigit() => {
-                                    hex.push(*h);
-                                    chars.next();
-                                }
-                                _ => break,
-                            }
+                let c = match hex(i) {
+                    Some(high @ 0xd800..=0xdbff) => match (text.get(i + 4..i + 6), hex(i + 6)) {
+                        (Some("\\u"), Some(low @ 0xdc00..=0xdfff)) => {
+                            i += 6;
+                            let v = 0x10000
+                                + ((u32::from(high) - 0xd800) << 10)
+                                + (u32::from(low) - 0xdc00);
+                            char::from_u32(v).unwrap_or('\u{fffd}')
                         }
-                        let unit = u16::from_str_radix(&hex, 16).ok();
-                        let c = match unit {
-                            Some(high @ 0xd800..=0xdbff) => {
-                                let rest = &text[chars.peek().map_or(text.len(), |(i, _)| *i)..];
-                                match rest
-                                    .strip_prefix("\\u")
-                                    .and_then(|r| r.get(..4))
-                                    .and_then(|h| u16::from_str_radix(h, 16).ok())
-                                {
-                                    Some(low @ 0xdc00..=0xdfff) => {
-                                        for _ in 0..6 {
-                                            chars.next();
-                                        }
-                                        let v = 0x10000
-                                            + ((u32::from(high) - 0xd800) << 10)
-                                            + (u32::from(low) - 0xdc00);
-                                        char::from_u32(v).unwrap_or('\u{fffd}')
-                                    }
-                                    _ => '\u{fffd}',
-                                }
-                            }
-                            Some(u) => char::from_u32(u32::from(u)).unwrap_or('\u{fffd}'),
-                            None => '\u{fffd}',
-                        };
-                        push(&mut out, &mut idx, c, at);
+                        _ => '\u{fffd}',
+                    },
+                    Some(unit) => char::from_u32(u32::from(unit)).unwrap_or('\u{fffd}'),
+                    None => {
+                        // Not an escape after all: keep the text as it is.
+                        push(&mut out, &mut idx, '\\', at);
+                        i = at + 1;
+                        continue;
                     }
-                    'x' if kind == Escapes::Go => {
-                        let hex: String = (0..2)
-                            .filter_map(|_| {
-                                chars
-                                    .next_if(|(_, h)| h.is_ascii_hexdigit())
-                                    .map(|(_, h)| h)
-                            })
-                            .collect();
-                        let c = match u8::from_str_radix(&hex, 16) {
-                            Ok(b) if b.is_ascii() => char::from(b),
-                            _ => '\u{fffd}',
-                        };
-                        push(&mut out, &mut idx, c, at);
+                };
+                i += 4;
+                push(&mut out, &mut idx, c, at);
+            }
+            b'x' if kind == Escapes::Go => {
+                match text
+                    .get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
+                    Some(b) if b.is_ascii() => {
+                        i += 2;
+                        push(&mut out, &mut idx, char::from(b), at);
                     }
-                    other => push(&mut out, &mut idx, other, at),
+                    _ => {
+                        push(&mut out, &mut idx, '\\', at);
+                        i = at + 1;
+                    }
                 }
             }
-            c => push(&mut out, &mut idx, c, at),
+            _ => {
+                // `\"`, `\\`, `\/` and anything else: the escaped character itself. It may be
+                // the first byte of a multi-byte character; copy the whole character.
+                let len = text[at + 1..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&text[at + 1..at + 1 + len]);
+                if tracking {
+                    idx.extend(std::iter::repeat_n(at as u32, len));
+                }
+                i = at + 1 + len;
+            }
         }
     }
     (out, idx)

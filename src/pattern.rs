@@ -82,8 +82,10 @@ pub struct Checked {
 }
 
 /// Checks a pattern against the dialect's rules and returns its anchors and field names.
-/// The error says what is wrong and how to write it instead.
-pub fn check(pattern: &str) -> Result<Checked, (String, String)> {
+/// `common` lists lower-case words healthy agent output is full of: the anchor is chosen among
+/// the pattern's required literals to avoid them. The error says what is wrong and how to write
+/// it instead.
+pub fn check(pattern: &str, common: &[String]) -> Result<Checked, (String, String)> {
     if pattern.trim().is_empty() {
         return Err((
             "a pattern is empty".into(),
@@ -149,7 +151,7 @@ pub fn check(pattern: &str) -> Result<Checked, (String, String)> {
                 .into(),
         ));
     }
-    let anchors = match required(&hir) {
+    let anchors = match required(&hir, common) {
         Req::Exact(s) => vec![s],
         Req::AnyOf(set) => set,
         Req::Nothing => Vec::new(),
@@ -268,17 +270,41 @@ fn single_byte(class: &Class) -> Option<u8> {
     }
 }
 
-fn required(hir: &Hir) -> Req {
+/// How many bytes of `literal` are not part of a common word; 0 when the literal is itself part
+/// of one (`acquire` in `acquired`).
+pub fn rarity(literal: &[u8], common: &[String]) -> usize {
+    if common
+        .iter()
+        .any(|w| memchr::memmem::find(w.as_bytes(), literal).is_some())
+    {
+        return 0;
+    }
+    let mut covered = vec![false; literal.len()];
+    for w in common.iter().filter(|w| !w.is_empty()) {
+        let mut from = 0;
+        while let Some(i) = memchr::memmem::find(&literal[from..], w.as_bytes()) {
+            covered[from + i..from + i + w.len()].fill(true);
+            from += i + 1;
+        }
+    }
+    literal
+        .iter()
+        .zip(&covered)
+        .filter(|(b, c)| !**c && b.is_ascii_alphanumeric())
+        .count()
+}
+
+fn required(hir: &Hir, common: &[String]) -> Req {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => Req::Exact(Vec::new()),
         HirKind::Literal(lit) => Req::Exact(lit.0.to_ascii_lowercase()),
         HirKind::Class(class) => single_byte(class).map_or(Req::Nothing, |b| Req::Exact(vec![b])),
-        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Capture(cap) => required(&cap.sub, common),
         HirKind::Repetition(rep) => {
             if rep.min == 0 {
                 return Req::Nothing;
             }
-            match required(&rep.sub) {
+            match required(&rep.sub, common) {
                 Req::Exact(s) if rep.min == 1 && rep.max == Some(1) => Req::Exact(s),
                 Req::Exact(s) => Req::AnyOf(vec![s]),
                 other => other,
@@ -287,7 +313,7 @@ fn required(hir: &Hir) -> Req {
         HirKind::Alternation(subs) => {
             let mut all = Vec::new();
             for sub in subs {
-                match required(sub) {
+                match required(sub, common) {
                     Req::Exact(s) => all.push(s),
                     Req::AnyOf(set) => all.extend(set),
                     Req::Nothing => return Req::Nothing,
@@ -302,7 +328,7 @@ fn required(hir: &Hir) -> Req {
             let mut all_exact = true;
             let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
             for sub in subs {
-                match required(sub) {
+                match required(sub, common) {
                     Req::Exact(s) => run.extend_from_slice(&s),
                     other => {
                         all_exact = false;
@@ -321,12 +347,13 @@ fn required(hir: &Hir) -> Req {
             if !run.is_empty() {
                 candidates.push(vec![run]);
             }
-            // The best anchor is the set whose shortest literal is longest: it is the rarest.
+            // The best anchor is the rarest: the most bytes outside common words, then the longest.
             candidates
                 .into_iter()
                 .max_by_key(|set| {
+                    let rare = set.iter().map(|l| rarity(l, common)).min().unwrap_or(0);
                     let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-                    (shortest, std::cmp::Reverse(set.len()))
+                    (rare, shortest, std::cmp::Reverse(set.len()))
                 })
                 .map_or(Req::Nothing, Req::AnyOf)
         }
@@ -355,11 +382,15 @@ mod tests {
         assert!(!re.is_match(b"network was unreachable"));
     }
 
+    fn none() -> Vec<String> {
+        Vec::new()
+    }
+
     #[test]
     fn anchor_is_the_longest_required_literal() {
-        let c = check(r"dial tcp \S+ connect: network is unreachable").unwrap();
+        let c = check(r"dial tcp \S+ connect: network is unreachable", &none()).unwrap();
         assert_eq!(c.anchors, vec![b"unreachable".to_vec()]);
-        let c = check(r"(?:AADSTS7000215|invalid client secret)").unwrap();
+        let c = check(r"(?:AADSTS7000215|invalid client secret)", &none()).unwrap();
         assert_eq!(
             c.anchors,
             vec![b"aadsts7000215".to_vec(), b"invalid".to_vec()],
@@ -368,14 +399,33 @@ mod tests {
     }
 
     #[test]
+    fn anchor_avoids_words_common_in_healthy_logs() {
+        let common: Vec<String> = ["authorization", "acquired", "token"]
+            .map(String::from)
+            .to_vec();
+        let c = check("Failed to acquire authorization token device flow", &common).unwrap();
+        assert_eq!(
+            c.anchors,
+            vec![b"device".to_vec()],
+            "ties go to the later word"
+        );
+        assert_eq!(rarity(b"acquire", &common), 0, "part of a common word");
+        assert_eq!(rarity(b"token/devicecode", &common), 10);
+    }
+
+    #[test]
     fn lint_rejects_patterns_the_prefilter_cannot_serve() {
-        assert!(check(r"\d+").is_err());
-        assert!(check("foo.*bar").is_err());
-        assert!(check("^Exit Code").is_err());
-        assert!(check("(?x)exit code").is_err());
-        assert!(check("(unclosed").is_err());
-        assert!(check(r"(?P<TenantId>[0-9a-f-]{36}) oauth2").is_err());
-        let ok = check(r"oauth2/token\S{0,200}(?P<tenant_id>[0-9a-f-]{36})").unwrap();
+        assert!(check(r"\d+", &none()).is_err());
+        assert!(check("foo.*bar", &none()).is_err());
+        assert!(check("^Exit Code", &none()).is_err());
+        assert!(check("(?x)exit code", &none()).is_err());
+        assert!(check("(unclosed", &none()).is_err());
+        assert!(check(r"(?P<TenantId>[0-9a-f-]{36}) oauth2", &none()).is_err());
+        let ok = check(
+            r"oauth2/token\S{0,200}(?P<tenant_id>[0-9a-f-]{36})",
+            &none(),
+        )
+        .unwrap();
         assert_eq!(ok.fields, vec!["tenant_id".to_string()]);
     }
 }

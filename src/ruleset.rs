@@ -20,6 +20,9 @@ pub static BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/
 pub struct Manifest {
     /// Bumped whenever the knowledge changes: `YYYY.MM.DD` plus `.N` for a second change that day.
     pub version: String,
+    /// Lower-case words healthy agent output is full of; prefilter anchors avoid them.
+    #[serde(default)]
+    pub common_words: Vec<String>,
     pub no_match: Guidance,
 }
 
@@ -61,7 +64,6 @@ impl RuleSet {
         files.sort();
         let hash = content_hash(&files);
         let mut manifest = None;
-        let mut rules = Vec::new();
         for (path, content) in &files {
             if file_name(path) == MANIFEST {
                 let parsed: Manifest = toml::from_str(content).map_err(|e| Error::RuleFile {
@@ -70,13 +72,19 @@ impl RuleSet {
                 })?;
                 check_manifest(path, &parsed)?;
                 manifest = Some(parsed);
+            }
+        }
+        let common = manifest.as_ref().map_or(&[][..], |m| &m.common_words[..]);
+        let mut rules = Vec::new();
+        for (path, content) in &files {
+            if file_name(path) == MANIFEST {
                 continue;
             }
             let rule: Rule = toml::from_str(content).map_err(|e| Error::RuleFile {
                 file: path.to_string(),
                 problem: one_line(&e.to_string()),
             })?;
-            rules.push(check_rule(path, rule)?);
+            rules.push(check_rule(path, rule, common)?);
         }
         let manifest = manifest.ok_or_else(|| Error::RuleSet {
             problem: format!("there is no {MANIFEST}"),
@@ -159,6 +167,18 @@ fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
             "set the date of the change, e.g. version = \"2026.11.25\"",
         ));
     }
+    if let Some(bad) = m.common_words.iter().find(|w| {
+        w.len() < 3
+            || w.chars()
+                .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
+    }) {
+        return Err(Error::rule(
+            path,
+            "manifest",
+            format!("common word `{bad}` is not a lower-case word of three or more characters"),
+            "list single lower-case words, as they appear in healthy agent output",
+        ));
+    }
     if m.no_match.steps.is_empty() || m.no_match.steps.iter().any(|s| s.trim().is_empty()) {
         return Err(Error::rule(
             path,
@@ -170,7 +190,7 @@ fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_rule(path: &str, rule: Rule) -> Result<LoadedRule, Error> {
+fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, Error> {
     let id = rule.id.clone();
     let fail = |problem: String, fix: &str| Error::rule(path, &id, problem, fix);
     if !is_kebab(&id) {
@@ -245,7 +265,7 @@ fn check_rule(path: &str, rule: Rule) -> Result<LoadedRule, Error> {
     }
     let mut checked = Vec::new();
     for p in &rule.patterns {
-        let c = pattern::check(&p.regex).map_err(|(problem, fix)| fail(problem, &fix))?;
+        let c = pattern::check(&p.regex, common).map_err(|(problem, fix)| fail(problem, &fix))?;
         if let Some(unless) = &p.unless {
             pattern::compile(unless).map_err(|e| {
                 fail(
