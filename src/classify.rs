@@ -176,6 +176,11 @@ impl Classifier {
     pub fn session(&self) -> Session<'_> {
         Session::with_encoding(self, None)
     }
+
+    /// A streaming classification of text known to be UTF-8 (pasted text fed in pieces).
+    pub fn text_session(&self) -> Session<'_> {
+        Session::with_encoding(self, Some(Encoding::Utf8))
+    }
 }
 
 /// One classification in progress.

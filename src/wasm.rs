@@ -1,7 +1,7 @@
 //! The WebAssembly binding: the only module that knows about JavaScript. Every export returns
 //! `Result<_, JsError>`; the values are the same shapes the CLI prints with `--json`.
 
-use crate::{Classifier, Error, RuleSet};
+use crate::{Classifier, Error, RuleSet, Session};
 use serde::Serialize;
 use std::cell::OnceCell;
 use wasm_bindgen::prelude::*;
@@ -33,7 +33,9 @@ export interface RuleInfo {
 "#;
 
 thread_local! {
-    static CLASSIFIER: OnceCell<Result<Classifier, Error>> = const { OnceCell::new() };
+    // Built once per instance and never dropped, so a streaming `Analysis` can borrow it for as
+    // long as JavaScript holds one.
+    static CLASSIFIER: OnceCell<Result<&'static Classifier, Error>> = const { OnceCell::new() };
 }
 
 #[wasm_bindgen(start)]
@@ -42,11 +44,17 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-fn with_classifier<T>(f: impl FnOnce(&Classifier) -> Result<T, JsError>) -> Result<T, JsError> {
-    CLASSIFIER.with(|cell| match cell.get_or_init(Classifier::builtin) {
+fn with_classifier<T>(
+    f: impl FnOnce(&'static Classifier) -> Result<T, JsError>,
+) -> Result<T, JsError> {
+    let classifier = CLASSIFIER.with(|cell| {
+        cell.get_or_init(|| Classifier::builtin().map(|c| &*Box::leak(Box::new(c))))
+            .clone()
+    });
+    match classifier {
         Ok(c) => f(c),
         Err(e) => Err(JsError::new(&e.to_string())),
-    })
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -74,6 +82,58 @@ pub fn classify_text(text: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = classifyBytes, unchecked_return_type = "Report")]
 pub fn classify_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
     with_classifier(|c| to_js(&c.classify_bytes(bytes)))
+}
+
+/// A classification fed in pieces, so the page can read a large file chunk by chunk and stay
+/// responsive (and stop) between chunks. Memory stays bounded by the engine's batch size, not
+/// by the input.
+#[wasm_bindgen]
+pub struct Analysis {
+    session: Option<Session<'static>>,
+}
+
+#[wasm_bindgen]
+impl Analysis {
+    /// `text: true` for pasted text (UTF-8 known); `false` for file bytes (encoding detected).
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: bool) -> Result<Analysis, JsError> {
+        with_classifier(|c| {
+            let session = if text { c.text_session() } else { c.session() };
+            Ok(Analysis {
+                session: Some(session),
+            })
+        })
+    }
+
+    /// Feeds the next chunk of a file's bytes.
+    pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        self.session()?.feed(bytes);
+        Ok(())
+    }
+
+    /// Feeds the next piece of pasted text.
+    #[wasm_bindgen(js_name = feedText)]
+    pub fn feed_text(&mut self, text: &str) -> Result<(), JsError> {
+        self.session()?.feed(text.as_bytes());
+        Ok(())
+    }
+
+    /// Ends the input and returns the `Report`. The analysis cannot be fed afterwards.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        let session = self.session.take().ok_or_else(finished)?;
+        to_js(&session.finish())
+    }
+}
+
+impl Analysis {
+    fn session(&mut self) -> Result<&mut Session<'static>, JsError> {
+        self.session.as_mut().ok_or_else(finished)
+    }
+}
+
+fn finished() -> JsError {
+    JsError::new("this analysis has already finished; start a new one")
 }
 
 #[derive(Serialize)]

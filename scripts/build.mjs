@@ -1,0 +1,115 @@
+// `npm run build`: the WASM engine (wasm-pack, release with wasm-opt) and the three deliverables:
+//   dist/index.html + dist/arc-triage.js + dist/arc_triage_bg.wasm   the site, and the embed module
+//   dist/arc-triage.html                                              one self-contained offline file
+//   dist/embed-example.html                                           a docs-like page embedding two elements
+// `--dev` skips wasm-opt and minification. Prints the gzip sizes of what ships.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dev = process.argv.includes('--dev');
+const dist = path.join(root, 'dist');
+const pkg = path.join(root, 'target', 'wasm-pkg');
+const www = path.join(root, 'www');
+
+function fail(message) {
+  console.error(`build failed: ${message}`);
+  process.exit(1);
+}
+
+// Debian's wasm-opt (binaryen 108) silently corrupts current wasm-bindgen output; npm's
+// binaryen 132 is first on PATH so wasm-pack picks it.
+const env = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+try {
+  execFileSync(
+    'wasm-pack',
+    ['build', '--target', 'web', dev ? '--dev' : '--release', '--out-dir', pkg, '--out-name', 'arc_triage', '--no-pack', '--mode', 'no-install'],
+    { cwd: root, env, stdio: 'inherit' },
+  );
+} catch (e) {
+  fail(`wasm-pack exited with ${e.status ?? e.message}. Run \`bash scripts/bootstrap.sh\` if a tool is missing.`);
+}
+
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(dist, { recursive: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: !dev,
+  legalComments: 'none',
+  target: ['chrome111', 'edge111', 'firefox113', 'safari16.4'],
+  loader: { '.css': 'text', '.wasm': 'binary' },
+  alias: {
+    'arc-triage-wasm': './target/wasm-pkg/arc_triage.js',
+    'arc-triage-wasm-bytes': './target/wasm-pkg/arc_triage_bg.wasm',
+  },
+  logLevel: 'warning',
+  // The glue's fallback `new URL(..., import.meta.url)` is never reached: init() always names
+  // the wasm (URL in the module build, bytes in the single file).
+  logOverride: { 'empty-import-meta': 'silent' },
+};
+
+await esbuild.build({
+  ...common,
+  entryPoints: ['www/src/arc-triage.js'],
+  format: 'esm',
+  outfile: path.join(dist, 'arc-triage.js'),
+});
+fs.copyFileSync(path.join(pkg, 'arc_triage_bg.wasm'), path.join(dist, 'arc_triage_bg.wasm'));
+for (const file of ['index.html', 'page.css', 'embed-example.html']) {
+  fs.copyFileSync(path.join(www, file), path.join(dist, file));
+}
+
+// The single file: one classic inline script (engine bytes inside) and one inline style, each
+// allowed by its hash in the Content-Security-Policy rather than by 'unsafe-inline'.
+const standalone = await esbuild.build({
+  ...common,
+  entryPoints: ['www/src/standalone.js'],
+  format: 'iife',
+  write: false,
+});
+let script = standalone.outputFiles[0].text.replaceAll('</script', '<\\/script');
+if (script.includes('<!--')) fail('the inlined script contains "<!--", which HTML parses specially inside <script>');
+const style = fs.readFileSync(path.join(www, 'page.css'), 'utf8');
+if (style.includes('</style')) fail('page.css contains "</style"');
+const sha256 = (text) => `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+// Load what was just built, once, as a smoke test and for the rule set's identity.
+const glue = await import(pathToFileURL(path.join(pkg, 'arc_triage.js')).href);
+glue.initSync({ module: fs.readFileSync(path.join(pkg, 'arc_triage_bg.wasm')) });
+const ruleset = glue.prepare();
+if (glue.classifyText("The subscription is not registered to use namespace 'Microsoft.HybridCompute'").matches[0]?.id !== 'provider-not-registered') {
+  fail('the freshly built engine does not diagnose the smoke-test line; the wasm is broken');
+}
+const values = {
+  script,
+  style,
+  'script-hash': sha256(script),
+  'style-hash': sha256(style),
+  version: ruleset.version,
+  built: new Date().toISOString().slice(0, 10),
+};
+const template = fs.readFileSync(path.join(www, 'standalone.html'), 'utf8');
+const html = template.replace(/\{\{([a-z-]+)\}\}/g, (whole, key) => {
+  if (!(key in values)) fail(`www/standalone.html uses an unknown placeholder ${whole}`);
+  return values[key];
+});
+fs.writeFileSync(path.join(dist, 'arc-triage.html'), html);
+
+// What ships, raw and gzipped (-9), so size regressions are visible in every build.
+const sizes = {};
+for (const file of ['arc_triage_bg.wasm', 'arc-triage.js', 'arc-triage.html', 'index.html']) {
+  const bytes = fs.readFileSync(path.join(dist, file));
+  sizes[file] = { bytes: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
+}
+fs.writeFileSync(path.join(dist, 'build-info.json'), `${JSON.stringify({ ruleset, dev, sizes }, null, 2)}\n`);
+console.log(`\nBuilt dist/ (${dev ? 'dev' : 'release'}), rule set ${ruleset.version} (${ruleset.rules} rules, hash ${ruleset.hash})`);
+for (const [file, s] of Object.entries(sizes)) {
+  console.log(`  ${file.padEnd(20)} ${(s.bytes / 1024).toFixed(1).padStart(8)} KB   gzip ${(s.gzip / 1024).toFixed(1).padStart(7)} KB`);
+}

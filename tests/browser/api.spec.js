@@ -1,0 +1,34 @@
+// The ES module's exported API, as a docs site's own script would use it.
+import { test, expect, ROWS } from './fixtures.js';
+
+test('init() and classify() return the CLI --json shape; bad arguments get clear errors', async ({ page }) => {
+  await page.goto('./');
+  const out = await page.evaluate(async (rows) => {
+    const mod = await import('./arc-triage.js');
+    let early = null;
+    const info = await mod.init();
+    const again = await mod.init();
+    const report = mod.classify(rows['spn-invalid-secret']);
+    const bytes = mod.classifyBytes(new TextEncoder().encode(rows['arm-endpoint-forbidden']));
+    const streamed = await mod.analyse(new Blob([rows['device-flow-forbidden']]));
+    const errors = [];
+    for (const bad of [() => mod.classify(null), () => mod.classifyBytes('text'), () => mod.checkRules({ 'rules/table/x.toml': 'id = 1' })]) {
+      try {
+        bad();
+        errors.push('no error');
+      } catch (e) {
+        errors.push(e.message);
+      }
+    }
+    return { info, same: info === again, report, bytes: bytes.matches[0].id, streamed: streamed.matches[0].id, errors, exports: Object.keys(mod).sort(), early };
+  }, ROWS);
+  expect(out.same).toBe(true);
+  expect(out.report.matches[0]).toMatchObject({ id: 'spn-invalid-secret', confidence: 'exact', lines: [1] });
+  expect(out.report.ruleset).toEqual(out.info);
+  expect(out.bytes).toBe('arm-endpoint-forbidden');
+  expect(out.streamed).toBe('device-flow-forbidden');
+  expect(out.errors[0]).toMatch(/takes the log as a string, not null/);
+  expect(out.errors[1]).toMatch(/takes a Uint8Array or ArrayBuffer, not a string/);
+  expect(out.errors[2]).toMatch(/rules\/table\/x\.toml/);
+  expect(out.exports).toEqual(expect.arrayContaining(['init', 'classify', 'classifyBytes', 'analyse', 'rules', 'ruleset']));
+});

@@ -1,0 +1,68 @@
+import { test, expect, ROWS, widget, ready } from './fixtures.js';
+
+test('#rule=<id> opens the page on that row', async ({ page }) => {
+  await page.goto('./#rule=spn-invalid-secret');
+  const w = widget(page);
+  await ready(w);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'spn-invalid-secret');
+  await expect(w.first).toHaveAttribute('data-confidence', 'linked');
+  await expect(w.first.locator('td[data-label=Error]')).toHaveText('Invalid client secret is provided');
+  // Following another link on the same page switches rows.
+  await page.evaluate(() => {
+    location.hash = '#rule=arm-endpoint-forbidden';
+  });
+  await expect(w.first).toHaveAttribute('data-rule-id', 'arm-endpoint-forbidden');
+});
+
+test('an unknown row id gets a clear message', async ({ page }) => {
+  await page.goto('./#rule=no-such-row&v=2099.01.01');
+  const w = widget(page);
+  await ready(w);
+  await expect(w.host.locator('.unknown-rule')).toContainText('“no-such-row”');
+  await expect(w.cards).toHaveCount(0);
+});
+
+test('a link from another rule-set version says so and shows the current advice', async ({ page }) => {
+  await page.goto('./#rule=provider-not-registered&v=2020.01.01');
+  const w = widget(page);
+  await ready(w);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered');
+  await expect(w.host.locator('.notice')).toContainText('2020.01.01');
+});
+
+test('"Copy link" copies a link with only the row id and rule-set version, and the link works', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('./');
+  const w = widget(page);
+  await ready(w);
+  await w.log.fill(ROWS['spn-app-not-found']);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'spn-app-not-found');
+  await w.first.locator('button.copy-link').click();
+  await expect(w.first.locator('button.copy-link')).toHaveText('Link copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const version = (await w.version.textContent()).match(/Rule set (\S+)/)[1];
+  expect(copied).toBe(`http://127.0.0.1:${new URL(page.url()).port}/#rule=spn-app-not-found&v=${version}`);
+  await expect(w.first.locator('input.share-link')).toHaveValue(copied);
+  // Nothing from the log travels in the link.
+  for (const secret of ['A1B2C3D4', 'fb84ce97', 'directory']) expect(copied).not.toContain(secret);
+
+  const second = await context.newPage();
+  await second.goto(copied);
+  const w2 = widget(second);
+  await expect(w2.first).toHaveAttribute('data-rule-id', 'spn-app-not-found');
+  await expect(w2.first).toHaveAttribute('data-confidence', 'linked');
+  await second.close();
+});
+
+test('when the clipboard is refused, the link is shown selected for copying by hand', async ({ page }) => {
+  await page.goto('./#rule=provider-not-registered');
+  const w = widget(page);
+  await ready(w);
+  await page.evaluate(() => {
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) } });
+  });
+  await w.first.locator('button.copy-link').click();
+  await expect(w.first.locator('button.copy-link')).toHaveText('Copy the link below');
+  await expect(w.first.locator('input.share-link')).toBeFocused();
+  await expect(w.first.locator('input.share-link')).toHaveValue(/#rule=provider-not-registered&v=/);
+});

@@ -1,0 +1,76 @@
+// The single file, opened from disk with every network route blocked.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test, expect, ROWS, widget, ready } from './fixtures.js';
+
+const single = pathToFileURL(path.resolve('dist/arc-triage.html')).href;
+
+test.beforeEach(async ({ context }) => {
+  await context.setOffline(true);
+  await context.route(/^(https?|wss?):/, (route) => route.abort('internetdisconnected'));
+});
+
+test('the offline file works from file:// with the network blocked', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(single);
+  const w = widget(page);
+  await ready(w);
+  for (const [id, text] of Object.entries(ROWS)) {
+    await w.log.fill(text);
+    await expect(w.first).toHaveAttribute('data-rule-id', id);
+    await expect(w.first).toHaveAttribute('data-confidence', 'exact');
+  }
+  // The only thing the browser ever loaded is the file itself.
+  expect(requests).toEqual([single]);
+});
+
+test('the offline file opens on a #rule= link', async ({ page }) => {
+  await page.goto(`${single}#rule=device-flow-no-such-host`);
+  const w = widget(page);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'device-flow-no-such-host');
+  await expect(w.first).toHaveAttribute('data-confidence', 'linked');
+  // The footnote's explanation (Group Policy deleting the profile) is part of the row.
+  await expect(w.first.locator('td[data-label="Probable cause"]')).toContainText(/profile/i);
+});
+
+test('window.arcTriage exposes init() and classify() with the CLI --json shape', async ({ page }) => {
+  await page.goto(single);
+  const result = await page.evaluate(async (text) => {
+    const info = await window.arcTriage.init();
+    const report = window.arcTriage.classify(text);
+    let error = null;
+    try {
+      window.arcTriage.classify(42);
+    } catch (e) {
+      error = `${e.name}: ${e.message}`;
+    }
+    return { info, report, error };
+  }, ROWS['provider-not-registered']);
+  expect(result.info).toEqual({ version: expect.stringMatching(/^\d{4}\.\d{2}\.\d{2}/), hash: expect.stringMatching(/^[0-9a-f]{16}$/), rules: expect.any(Number) });
+  const m = result.report.matches[0];
+  expect(m.id).toBe('provider-not-registered');
+  expect(m.lines).toEqual([1]);
+  expect(m.fields.namespace).toBe('Microsoft.HybridCompute');
+  expect(Object.keys(result.report).sort()).toEqual(
+    ['error_line_count', 'error_lines', 'input', 'matches', 'next_steps', 'notes', 'ruleset'],
+  );
+  expect(result.error).toBe('TypeError: classify() takes the log as a string, not a number');
+});
+
+test('the offline file carries a strict policy: no connections, only its own hashed script and style', async ({ page }) => {
+  // The blocked fetch below is reported as a policy violation on purpose.
+  test.info().annotations.push({ type: 'expects-problems' });
+  await page.goto(single);
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toMatch(/default-src 'none'/);
+  expect(csp).not.toMatch(/unsafe-inline|connect-src|https?:/);
+  // A request attempted from the page is refused by the policy itself.
+  const attempt = await page.evaluate(() =>
+    fetch('https://example.com/report').then(
+      () => 'sent',
+      (e) => `refused: ${e.name}`,
+    ),
+  );
+  expect(attempt).toBe('refused: TypeError');
+});

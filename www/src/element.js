@@ -1,0 +1,380 @@
+// <arc-triage>: the whole widget as one custom element, used by the site, the single file and
+// docs pages alike. Shadow DOM keeps host CSS out and ours in; theming goes through
+// --arc-triage-* custom properties.
+import * as engine from './engine.js';
+import { h, diagnosisCard, noMatch, inputSummary, formatBytes } from './render.js';
+import css from './element.css';
+
+let sheet = null;
+function styles() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  }
+  return sheet;
+}
+
+/** `#rule=<id>&v=<version>` → `{rule, version}`; anything else → null. */
+export function parseLink(hash) {
+  const params = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  const rule = params.get('rule');
+  return rule ? { rule, version: params.get('v') } : null;
+}
+
+/** The share link for a row: the page's address with only the row id and rule-set version. */
+export function shareLink(id, version, href = location.href) {
+  const base = href.split('#')[0];
+  return `${base}#rule=${encodeURIComponent(id)}&v=${encodeURIComponent(version)}`;
+}
+
+const DEBOUNCE_MS = 150;
+const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
+
+export class ArcTriageElement extends HTMLElement {
+  static observedAttributes = ['rule'];
+
+  #ui = null;
+  #run = 0;
+  #controller = null;
+  #timer = 0;
+  #info = null;
+  #file = null;
+  #interrupted = false;
+  #onHash = () => this.#showLinkedIfIdle(true);
+
+  connectedCallback() {
+    if (!this.#ui) this.#build();
+    window.addEventListener('hashchange', this.#onHash);
+    this.#start();
+  }
+
+  disconnectedCallback() {
+    window.removeEventListener('hashchange', this.#onHash);
+    clearTimeout(this.#timer);
+    if (this.#controller) {
+      // A docs site with instant navigation may put us back: analyse again then.
+      this.#interrupted = true;
+      this.#controller.abort();
+    }
+  }
+
+  attributeChangedCallback() {
+    if (this.#ui && this.#info) this.#showLinkedIfIdle(false);
+  }
+
+  /** The last report shown, for scripts on the host page. */
+  get report() {
+    return this.#ui?.report ?? null;
+  }
+
+  /** Analyses text as if the user had pasted it. */
+  analyse(text) {
+    this.#ui.log.value = text;
+    this.#file = null;
+    return this.#analyse();
+  }
+
+  #build() {
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [styles()];
+    const uid = Math.random().toString(36).slice(2, 8);
+    const log = h('textarea', {
+      id: `log-${uid}`,
+      class: 'log',
+      spellcheck: 'false',
+      autocomplete: 'off',
+      autocapitalize: 'off',
+      wrap: 'off',
+      placeholder: 'time="…" level=fatal msg="Failed to AzcmagentConnect ARM resource" Error="…"',
+      'aria-describedby': `privacy-${uid}`,
+    });
+    const fileInput = h('input', { type: 'file', class: 'file-input', tabindex: '-1', 'aria-hidden': 'true' });
+    const open = h('button', { type: 'button', class: 'open' }, 'Open a log file…');
+    const clear = h('button', { type: 'button', class: 'clear' }, 'Clear');
+    const stop = h('button', { type: 'button', class: 'stop', hidden: true }, 'Stop');
+    const progress = h('progress', { class: 'progress', max: '1', value: '0', hidden: true, 'aria-label': 'Analysis progress' });
+    const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading…');
+    const error = h('p', { class: 'error', role: 'alert', hidden: true });
+    const notice = h('div', { class: 'notice', hidden: true });
+    const results = h('section', { class: 'results', 'aria-label': 'Diagnosis' });
+    const rowsList = h('ul', { class: 'all-rows-list' });
+    const allRows = h('details', { class: 'all-rows' }, h('summary', null, 'Every problem arc-triage knows'), rowsList);
+    const version = h('p', { class: 'version' });
+    const drop = h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, 'Drop the log file to analyse it here');
+
+    root.append(
+      h(
+        'div',
+        { class: 'widget', part: 'widget' },
+        h(
+          'div',
+          { class: 'input' },
+          h('label', { for: log.id, class: 'log-label' }, 'Paste the Connected Machine agent’s output (azcmagent, himds or its log files)'),
+          log,
+          h(
+            'div',
+            { class: 'actions' },
+            open,
+            h('span', { class: 'drop-hint' }, 'or drop a file here'),
+            clear,
+            stop,
+            progress,
+            fileInput,
+          ),
+          h(
+            'p',
+            { class: 'privacy', id: `privacy-${uid}` },
+            'Private by design: your log is analysed in this browser tab and never sent or stored anywhere.',
+          ),
+        ),
+        status,
+        error,
+        notice,
+        results,
+        h('div', { class: 'about' }, allRows, version),
+        drop,
+      ),
+    );
+    this.#ui = { log, fileInput, open, clear, stop, progress, status, error, notice, results, rowsList, version, report: null };
+
+    log.addEventListener('input', () => {
+      this.#file = null;
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.#analyse(), DEBOUNCE_MS);
+    });
+    open.addEventListener('click', () => fileInput.click());
+    fileInput.addEventListener('change', () => {
+      const file = fileInput.files?.[0];
+      if (file) this.#openFile(file);
+      fileInput.value = '';
+    });
+    clear.addEventListener('click', () => {
+      log.value = '';
+      this.#file = null;
+      this.#analyse();
+      log.focus();
+    });
+    stop.addEventListener('click', () => this.#controller?.abort());
+    this.addEventListener('dragover', (e) => {
+      if (!e.dataTransfer?.types?.includes('Files')) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      this.toggleAttribute('dragging', true);
+    });
+    this.addEventListener('dragleave', (e) => {
+      if (!this.contains(e.relatedTarget) && e.relatedTarget !== this) this.removeAttribute('dragging');
+    });
+    this.addEventListener('drop', (e) => {
+      const file = e.dataTransfer?.files?.[0];
+      this.removeAttribute('dragging');
+      if (!file) return;
+      e.preventDefault();
+      this.#openFile(file);
+    });
+  }
+
+  async #start() {
+    try {
+      this.#info = await engine.init();
+    } catch (e) {
+      this.#fail(
+        `arc-triage could not start its engine: ${messageOf(e)}. If this page sets a Content-Security-Policy, it must allow 'wasm-unsafe-eval'. Your text is still here.`,
+      );
+      return;
+    }
+    if (!this.isConnected) return;
+    const { version, rowsList } = this.#ui;
+    version.textContent = `Rule set ${this.#info.version} · ${this.#info.rules} rules · hash ${this.#info.hash}`;
+    if (!rowsList.childElementCount) {
+      rowsList.append(
+        ...engine
+          .rules()
+          .filter((r) => r.kind !== 'stage')
+          .map((r) => {
+            const b = h('button', { type: 'button', class: 'row-link', 'data-rule-id': r.id }, r.title);
+            b.addEventListener('click', () => this.#showRule(r.id, null, true));
+            return h('li', null, b, ' ', h('code', null, r.error));
+          }),
+      );
+    }
+    if (this.#interrupted || this.#ui.log.value.trim() || this.#file) {
+      this.#interrupted = false;
+      if (this.#file) this.#openFile(this.#file);
+      else this.#analyse();
+    } else {
+      this.#showLinkedIfIdle(false);
+    }
+  }
+
+  #openFile(file) {
+    this.#file = file;
+    this.#ui.log.value = '';
+    return this.#analyse();
+  }
+
+  async #analyse() {
+    clearTimeout(this.#timer);
+    const run = ++this.#run;
+    this.#controller?.abort();
+    this.#controller = null;
+    const { log, status, stop, progress } = this.#ui;
+    this.#clearError();
+    const input = this.#file ?? log.value;
+    if (!this.#info) return; // #start() analyses once the engine is ready.
+    if (!this.#file && !input.trim()) {
+      this.#ui.report = null;
+      this.#ui.results.replaceChildren();
+      this.#showLinkedIfIdle(false);
+      if (input) status.textContent = `The text is only blank space. ${EMPTY_STATUS}`;
+      return;
+    }
+    const controller = new AbortController();
+    this.#controller = controller;
+    const size = this.#file ? this.#file.size : input.length;
+    const big = size > engine.CHUNK_BYTES;
+    const label = this.#file ? `${this.#file.name} (${formatBytes(this.#file.size)})` : 'the pasted text';
+    status.textContent = `Analysing ${label}…`;
+    stop.hidden = !big;
+    progress.hidden = !big;
+    progress.value = 0;
+    try {
+      const report = await engine.analyse(input, {
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          progress.value = done / total;
+        },
+      });
+      if (run !== this.#run) return;
+      this.#render(report, label);
+      if (this.#file) this.#ui.results.querySelector('[data-rule-id]')?.focus();
+    } catch (e) {
+      if (run !== this.#run) return;
+      if (e?.name === 'AbortError') {
+        status.textContent = this.isConnected ? `Stopped. Nothing from ${label} was kept.` : '';
+      } else {
+        this.#fail(`Could not analyse ${label}: ${messageOf(e)}`);
+      }
+    } finally {
+      if (run === this.#run) {
+        this.#controller = null;
+        stop.hidden = true;
+        progress.hidden = true;
+      }
+    }
+  }
+
+  #render(report, label) {
+    const ui = this.#ui;
+    ui.report = report;
+    ui.notice.hidden = true;
+    const actions = this.#actions();
+    const cards = report.matches.map((d, i) =>
+      diagnosisCard(d, { rank: report.matches.length > 1 ? i + 1 : 0, actions }),
+    );
+    const body = cards.length ? cards : [noMatch(report)];
+    ui.results.replaceChildren(
+      h('p', { class: 'source' }, `Analysed ${label}.`),
+      inputSummary(report),
+      ...body,
+      h('p', { class: 'stamp' }, `Diagnosed with rule set ${report.ruleset.version} (hash ${report.ruleset.hash}).`),
+    );
+    const exact = report.matches.filter((d) => d.confidence === 'exact');
+    ui.status.textContent = !report.matches.length
+      ? 'No row of the table matches this output. See the next steps below.'
+      : exact.length
+        ? `${exact.length === 1 ? 'One row matches' : `${exact.length} rows match`}: ${exact.map((d) => d.title).join('; ')}.`
+        : `The failing step is known but not its cause: ${report.matches[0].title}.`;
+    this.dispatchEvent(new CustomEvent('arc-triage-report', { detail: report, bubbles: true, composed: true }));
+  }
+
+  #actions() {
+    return {
+      link: (id) => shareLink(id, this.#info.version),
+      copy: async (link, field, button) => {
+        field.hidden = false;
+        field.value = link;
+        try {
+          await navigator.clipboard.writeText(link);
+          button.textContent = 'Link copied';
+        } catch {
+          button.textContent = 'Copy the link below';
+          field.focus();
+          field.select();
+        }
+      },
+    };
+  }
+
+  /** With no log in the box, a `rule` attribute or a `#rule=` link shows that row. */
+  #showLinkedIfIdle(fromHash) {
+    if (!this.#info) return;
+    const link = parseLink(location.hash);
+    if (this.#ui.report) {
+      if (fromHash && link) {
+        this.#ui.results.querySelector(`[data-rule-id="${CSS.escape(link.rule)}"]`)?.focus();
+      }
+      return;
+    }
+    const rule = link?.rule ?? this.getAttribute('rule');
+    if (!rule) {
+      this.#ui.notice.hidden = true;
+      this.#ui.results.replaceChildren();
+      this.#ui.status.textContent = EMPTY_STATUS;
+      return;
+    }
+    this.#showRule(rule, link?.rule ? link.version : null, false);
+  }
+
+  #showRule(id, linkVersion, focus) {
+    const { notice, results, status } = this.#ui;
+    const row = engine.rules().find((r) => r.id === id);
+    if (!row) {
+      results.replaceChildren();
+      notice.hidden = false;
+      notice.replaceChildren(
+        h(
+          'p',
+          { class: 'unknown-rule' },
+          `The link asks for a row with the id “${id}”, which rule set ${this.#info.version} does not have. `,
+          'It may come from a newer version of arc-triage, or the link was cut short. Paste your log to diagnose it.',
+        ),
+      );
+      status.textContent = 'Unknown row in the link.';
+      return;
+    }
+    notice.hidden = !(linkVersion && linkVersion !== this.#info.version);
+    notice.replaceChildren(
+      h(
+        'p',
+        null,
+        `This link was made with rule set ${linkVersion}; this page has ${this.#info.version}. The advice below is the current one.`,
+      ),
+    );
+    const card = diagnosisCard(row, { confidence: 'linked', actions: this.#actions() });
+    results.replaceChildren(
+      h('p', { class: 'source' }, 'This is the row the link points to. Paste your log above to check it against your own output.'),
+      card,
+    );
+    status.textContent = `Showing the row “${row.title}”.`;
+    if (focus) card.focus();
+  }
+
+  #fail(message) {
+    this.#ui.error.hidden = false;
+    this.#ui.error.textContent = message;
+    this.#ui.status.textContent = '';
+  }
+
+  #clearError() {
+    this.#ui.error.hidden = true;
+    this.#ui.error.textContent = '';
+  }
+}
+
+function messageOf(e) {
+  return String(e?.message ?? e).replace(/^Error: /, '');
+}
+
+export function define(name = 'arc-triage') {
+  if (!customElements.get(name)) customElements.define(name, ArcTriageElement);
+}

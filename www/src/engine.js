@@ -1,0 +1,151 @@
+// The engine as JavaScript sees it: one WebAssembly instance per page, shared by every
+// <arc-triage> element and by the exported API. Nothing here touches the network except the
+// one same-origin fetch of the .wasm in the site build (the single file passes the bytes in).
+import wasmInit, {
+  initSync,
+  classifyText,
+  classifyBytes as wasmClassifyBytes,
+  rules as wasmRules,
+  prepare,
+  checkRules as wasmCheckRules,
+  Analysis,
+} from 'arc-triage-wasm';
+
+/** Inputs above this size are fed in pieces so the page can repaint, report progress and stop. */
+export const CHUNK_BYTES = 1 << 20;
+
+let source = null;
+let starting = null;
+let info = null;
+let ruleList = null;
+
+/** Where the engine comes from: a URL of the .wasm, or its bytes (the single file). */
+export function setSource(wasmSource) {
+  source = wasmSource;
+}
+
+/**
+ * Loads the engine and compiles the rules, once. Resolves to the rule set's
+ * `{version, hash, rules}`. Safe to call any number of times.
+ */
+export function init() {
+  if (!starting) {
+    starting = (async () => {
+      if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+        initSync({ module: source });
+      } else {
+        await wasmInit({ module_or_path: source });
+      }
+      info = prepare();
+      return info;
+    })();
+    starting.catch(() => {
+      starting = null;
+    });
+  }
+  return starting;
+}
+
+function ready() {
+  if (!info) {
+    throw new Error('arc-triage is not initialised yet: await init() before classify()');
+  }
+}
+
+/** Classifies text. Returns the same report as the CLI's `--json`. */
+export function classify(text) {
+  ready();
+  if (typeof text !== 'string') {
+    throw new TypeError(`classify() takes the log as a string, not ${describe(text)}`);
+  }
+  return classifyText(text);
+}
+
+/** Classifies a file's bytes (UTF-8 or UTF-16, detected). */
+export function classifyBytes(bytes) {
+  ready();
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`classifyBytes() takes a Uint8Array or ArrayBuffer, not ${describe(bytes)}`);
+  }
+  return wasmClassifyBytes(bytes);
+}
+
+/** Every rule the engine knows, for showing a row without a log. */
+export function rules() {
+  ready();
+  if (!ruleList) ruleList = wasmRules();
+  return ruleList;
+}
+
+/** The rule set's `{version, hash, rules}`. */
+export function ruleset() {
+  ready();
+  return info;
+}
+
+/** Checks rule files given as `{path: text}`; throws an error naming the file, rule and fix. */
+export function checkRules(files) {
+  ready();
+  return wasmCheckRules(files);
+}
+
+/**
+ * Classifies input of any size without freezing the page: a string, a Blob/File, or bytes.
+ * Reads and feeds it in chunks, yielding to the browser between them.
+ * `onProgress(done, total)` reports bytes (or characters) processed; `signal` stops it, and the
+ * promise then rejects with an AbortError.
+ */
+export async function analyse(input, { signal, onProgress } = {}) {
+  await init();
+  const isText = typeof input === 'string';
+  const total = isText ? input.length : input.size ?? input.byteLength;
+  if (total <= CHUNK_BYTES && !(input instanceof Blob)) {
+    return isText ? classify(input) : classifyBytes(input);
+  }
+  const analysis = new Analysis(isText);
+  try {
+    let done = 0;
+    while (done < total) {
+      if (signal?.aborted) throw abortError();
+      let end = Math.min(total, done + CHUNK_BYTES);
+      if (isText) {
+        // Never split a surrogate pair between two pieces.
+        const last = input.charCodeAt(end - 1);
+        if (end < total && last >= 0xd800 && last <= 0xdbff) end -= 1;
+        analysis.feedText(input.slice(done, end));
+      } else if (input instanceof Blob) {
+        analysis.feed(new Uint8Array(await input.slice(done, end).arrayBuffer()));
+      } else {
+        const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+        analysis.feed(bytes.subarray(done, end));
+      }
+      done = end;
+      onProgress?.(done, total);
+      await nextTask();
+    }
+    if (signal?.aborted) throw abortError();
+    return analysis.finish();
+  } finally {
+    analysis.free();
+  }
+}
+
+function abortError() {
+  return new DOMException('The analysis was stopped.', 'AbortError');
+}
+
+// A macrotask without setTimeout's 4 ms clamp, so input events and paints get in between chunks.
+function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
+}

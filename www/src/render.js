@@ -1,0 +1,341 @@
+// Turns engine reports into DOM. Log text and rule text are only ever set as text nodes: a
+// pasted log full of <script> stays inert.
+
+/** Creates an element; `props` sets attributes (`class`, `data-*`...) and children are nodes or text. */
+export function h(tag, props, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === false || value === null || value === undefined) continue;
+    node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const KIND_LABEL = { cause: 'Cause', code: 'Agent error code', stage: 'Failing step' };
+const CONFIDENCE_LABEL = {
+  exact: 'Exact match',
+  partial: 'Step known, cause unclear',
+  linked: 'Linked row',
+};
+
+/** Inline `code` and *emphasis*, as the rules write them. */
+export function inline(text) {
+  const out = [];
+  const re = /`([^`\n]+)`|\*([^*\n]+)\*/g;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(m[1] !== undefined ? h('code', null, m[1]) : h('em', null, m[2]));
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
+const COMMAND = /^(\$|PS>) /;
+
+/**
+ * A cause or solution: paragraphs split by blank lines; `N.` paragraphs become a numbered list;
+ * lines starting with `$ ` (bash) or `PS> ` (PowerShell) become command blocks.
+ */
+export function prose(text) {
+  const root = h('div', { class: 'prose' });
+  let list = null;
+  for (const para of text.trim().split(/\n\s*\n/)) {
+    const step = /^(\d+)\.\s+/.exec(para);
+    const body = step ? para.slice(step[0].length) : para;
+    const parts = [];
+    let words = [];
+    let commands = [];
+    const flushWords = () => {
+      if (words.length) parts.push(h('p', null, inline(words.join(' '))));
+      words = [];
+    };
+    const flushCommands = () => {
+      if (commands.length) parts.push(commandBlock(commands));
+      commands = [];
+    };
+    for (const line of body.split('\n')) {
+      if (COMMAND.test(line)) {
+        flushWords();
+        commands.push(line);
+      } else {
+        flushCommands();
+        if (line.trim()) words.push(line.trim());
+      }
+    }
+    flushWords();
+    flushCommands();
+    if (step) {
+      if (!list) root.append((list = h('ol', { class: 'steps' })));
+      list.append(h('li', { value: step[1] }, parts));
+    } else {
+      list = null;
+      root.append(...parts);
+    }
+  }
+  return root;
+}
+
+function commandBlock(lines) {
+  const pre = h('pre', { class: 'commands' });
+  lines.forEach((line, i) => {
+    const [, shell] = COMMAND.exec(line);
+    const label = shell === '$' ? 'bash' : 'PowerShell';
+    if (i) pre.append('\n');
+    pre.append(
+      h('span', { class: 'shell', title: label, 'aria-label': `${label}:` }, shell === '$' ? '$' : 'PS>'),
+      ' ',
+      h('code', null, line.slice(shell.length + 1)),
+    );
+  });
+  return pre;
+}
+
+/** The table row: Message | Error | Probable cause | Solution. */
+function rowTable(row) {
+  return h(
+    'table',
+    { class: 'row' },
+    h(
+      'thead',
+      null,
+      h('tr', null, ['Message', 'Error', 'Probable cause', 'Solution'].map((t) => h('th', { scope: 'col' }, t))),
+    ),
+    h(
+      'tbody',
+      null,
+      h(
+        'tr',
+        null,
+        h('td', { 'data-label': 'Message' }, row.message),
+        h('td', { 'data-label': 'Error' }, h('code', { class: 'error-text' }, row.error)),
+        h('td', { 'data-label': 'Probable cause' }, prose(row.cause)),
+        h('td', { 'data-label': 'Solution' }, prose(row.solution)),
+      ),
+    ),
+  );
+}
+
+/** Splits `text` at a span given in Unicode scalar values and highlights it. */
+function markedLine(text, span) {
+  if (!span) return [text];
+  const chars = Array.from(text);
+  const [start, end] = span;
+  return [
+    chars.slice(0, start).join(''),
+    h('mark', null, chars.slice(start, end).join('')),
+    chars.slice(end).join(''),
+  ];
+}
+
+function evidenceList(lines) {
+  return h(
+    'ol',
+    { class: 'log-lines' },
+    lines.map((l) =>
+      h(
+        'li',
+        { 'data-line': l.line },
+        h('span', { class: 'line-no', 'aria-label': `line ${l.line}` }, String(l.line)),
+        h('code', { class: 'line-text' }, markedLine(l.text, l.span)),
+      ),
+    ),
+  );
+}
+
+function evidenceSection(d) {
+  const heading =
+    d.occurrences > d.evidence.length
+      ? `Evidence (${d.occurrences} occurrences; the first and the last ${d.evidence.length - 1} shown)`
+      : d.occurrences > 1
+        ? `Evidence (${d.occurrences} occurrences)`
+        : 'Evidence';
+  return h(
+    'section',
+    { class: 'evidence' },
+    h('h4', null, heading),
+    d.evidence.map((e) => evidenceList(e.lines)),
+  );
+}
+
+const FIELD_LABEL = {
+  tenant_id: 'Tenant',
+  subscription_id: 'Subscription',
+  resource_group: 'Resource group',
+  endpoint: 'Endpoint',
+  host: 'Host',
+  ip: 'IP address',
+  port: 'Port',
+  http_status: 'HTTP status',
+  aadsts: 'Entra ID error',
+  azcm_code: 'Agent error code',
+  client_id: 'Application (client) ID',
+  object_id: 'Object ID',
+  principal: 'Principal',
+  action: 'Action',
+  scope: 'Scope',
+  namespace: 'Resource provider',
+  arm_code: 'Azure error code',
+  dns_server: 'DNS server',
+  path: 'Request path',
+};
+
+const FORMAT_LABEL = {
+  'logrus-key-value': 'agent log (key=value)',
+  'logrus-terminal': 'agent console (ERROR[nnnn])',
+  'agent-console': 'agent console',
+  powershell: 'PowerShell',
+  'json-envelope': 'log-collector JSON',
+  'ansi-colours': 'colour codes',
+  crlf: 'Windows line endings',
+  utf16: 'UTF-16',
+  wrapped: 'wrapped lines rejoined',
+};
+
+function fieldLabel(name) {
+  return FIELD_LABEL[name] ?? name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function fieldsList(fields) {
+  const entries = Object.entries(fields ?? {});
+  if (!entries.length) return null;
+  return h(
+    'dl',
+    { class: 'fields' },
+    entries.map(([k, v]) => [h('dt', null, fieldLabel(k)), h('dd', { 'data-field': k }, h('code', null, v))]),
+  );
+}
+
+function candidatesList(d) {
+  if (!d.candidates?.length) return null;
+  return h(
+    'section',
+    { class: 'candidates' },
+    h('h4', null, 'The step failed, but the error detail fits none of its known causes. It is usually one of:'),
+    h(
+      'ul',
+      null,
+      d.candidates.map((c) =>
+        h('li', { 'data-candidate': c.id }, h('strong', null, c.title), ' — ', h('code', null, c.error)),
+      ),
+    ),
+  );
+}
+
+/**
+ * One diagnosis (or a linked row) as a card. `actions.link(id)` builds the share link;
+ * `actions.copy(link, output)` copies it.
+ */
+export function diagnosisCard(d, { confidence, rank, actions, headingLevel = 3 }) {
+  const id = `arc-${d.id}-${Math.random().toString(36).slice(2, 8)}`;
+  const conf = confidence ?? d.confidence;
+  const link = actions.link(d.id);
+  const output = h('input', {
+    type: 'text',
+    readonly: true,
+    class: 'share-link',
+    'aria-label': 'Link to this row',
+    value: link,
+    hidden: true,
+  });
+  const copy = h('button', { type: 'button', class: 'copy-link', id: `${id}-copy` }, 'Copy link');
+  copy.addEventListener('click', () => actions.copy(link, output, copy));
+  return h(
+    'article',
+    {
+      class: `diagnosis confidence-${conf} kind-${d.kind}`,
+      'data-rule-id': d.id,
+      'data-confidence': conf,
+      'data-kind': d.kind,
+      'aria-labelledby': `${id}-title`,
+      tabindex: '-1',
+    },
+    h(
+      'header',
+      null,
+      rank ? h('span', { class: 'rank' }, `#${rank}`) : null,
+      h(`h${headingLevel}`, { id: `${id}-title` }, d.title),
+      h('span', { class: `badge badge-${conf}` }, CONFIDENCE_LABEL[conf] ?? conf),
+      h('span', { class: 'badge badge-kind' }, KIND_LABEL[d.kind] ?? d.kind),
+    ),
+    d.rank_reason ? h('p', { class: 'rank-reason' }, d.rank_reason) : null,
+    rowTable(d),
+    fieldsList(d.fields),
+    d.evidence?.length ? evidenceSection(d) : null,
+    candidatesList(d),
+    h(
+      'footer',
+      null,
+      d.docs
+        ? h('a', { href: d.docs, target: '_blank', rel: 'noopener noreferrer', class: 'docs' }, 'Microsoft documentation')
+        : null,
+      h('span', { class: 'rule-id' }, 'Row id ', h('code', null, d.id)),
+      copy,
+      output,
+    ),
+  );
+}
+
+/** What the engine says when no row matched: the lines that look like errors, and next steps. */
+export function noMatch(report) {
+  const shown = report.error_lines.length;
+  return h(
+    'section',
+    { class: 'no-match', 'data-rule-id': '', 'data-confidence': 'none' },
+    h('h3', null, 'No row of the table matches this output'),
+    h(
+      'p',
+      null,
+      'That is an answer too: the problem is not one arc-triage knows, or the output does not include the error itself.',
+    ),
+    shown
+      ? h(
+          'section',
+          { class: 'error-lines' },
+          h(
+            'h4',
+            null,
+            report.error_line_count > shown
+              ? `Lines that look like errors (${report.error_line_count}; the last ${shown} shown)`
+              : `Lines that look like errors (${shown})`,
+          ),
+          evidenceList(report.error_lines),
+        )
+      : h('p', null, 'Nothing in it looks like an error line (level=error, FATAL, Exit Code…).'),
+    h('h4', null, 'Next steps'),
+    h(
+      'ol',
+      { class: 'next-steps' },
+      report.next_steps.map((s) => h('li', null, inline(s))),
+    ),
+  );
+}
+
+/** How the input was read, and anything the user should know about it. */
+export function inputSummary(report) {
+  const i = report.input;
+  const parts = [
+    `${i.lines.toLocaleString('en')} line${i.lines === 1 ? '' : 's'}`,
+    formatBytes(i.bytes),
+    i.encoding,
+  ];
+  if (i.formats.length) parts.push(`read as: ${i.formats.map((f) => FORMAT_LABEL[f] ?? f).join(', ')}`);
+  return h(
+    'div',
+    { class: 'input-summary' },
+    h('p', null, parts.join(' · ')),
+    report.notes.length ? h('ul', { class: 'notes' }, report.notes.map((n) => h('li', null, n))) : null,
+  );
+}
+
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MB`;
+  return `${(n / (1 << 30)).toFixed(2)} GB`;
+}
