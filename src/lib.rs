@@ -30,8 +30,10 @@ pub mod render;
 mod report;
 mod rule;
 mod ruleset;
+/// The JavaScript binding (only in wasm32 builds). Public so `wasm-bindgen-test` can call the
+/// exports as JavaScript would.
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use classify::{Classifier, MAX_ERROR_LINES, MAX_EVIDENCE, Session};
 pub use error::Error;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints, the Rust engine and CLI, the rule corpus, the WASM boundary in
+# headless Chromium, then the release build and the browser suite against it. Run by `npm test`
+# (after scripts/bootstrap.sh) and by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "engine, CLI, rule samples, fixtures, benign corpus, docs sync"
+cargo test
+cargo run --quiet -- --check-rules rules
+
+step "WASM boundary (wasm-bindgen-test in headless Chromium)"
+CHROMEDRIVER="$(command -v chromedriver)" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm
+
+step "release build"
+node scripts/build.mjs
+
+step "browser tests (Playwright, Debian's Chromium)"
+playwright test

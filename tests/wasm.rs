@@ -1,0 +1,152 @@
+//! The exported WebAssembly API at its boundary, run in headless Chromium by
+//! `wasm-pack test --headless --chrome` (part of `npm test`): the values JavaScript receives, and
+//! the errors it gets for bad input. Nothing may trap.
+#![cfg(target_arch = "wasm32")]
+
+use arc_triage::wasm::{Analysis, check_rules, classify_bytes, classify_text, prepare, rules};
+use js_sys::{Array, JSON, Object, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PROVIDER: &str = "time=\"2020-09-18T08:12:48Z\" level=fatal msg=\"Failed to AzcmagentConnect ARM resource\" Error=\"The subscription is not registered to use namespace 'Microsoft.HybridCompute'\"";
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        let key = match key.parse::<u32>() {
+            Ok(i) => JsValue::from(i),
+            Err(_) => JsValue::from_str(key),
+        };
+        Reflect::get(&v, &key).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+fn error_message(e: wasm_bindgen::JsError) -> String {
+    let value: JsValue = e.into();
+    get(&value, "message").as_string().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn prepare_returns_the_rule_set_identity() {
+    let info = prepare().expect("built-in rules load");
+    assert!(get(&info, "version").as_string().unwrap().starts_with("20"));
+    assert_eq!(get(&info, "hash").as_string().unwrap().len(), 16);
+    assert!(get(&info, "rules").as_f64().unwrap() >= 9.0);
+}
+
+#[wasm_bindgen_test]
+fn classify_text_returns_plain_json_compatible_objects() {
+    let report = classify_text(PROVIDER).expect("classifies");
+    assert_eq!(get(&report, "matches.0.id"), "provider-not-registered");
+    assert_eq!(get(&report, "matches.0.confidence"), "exact");
+    assert_eq!(get(&report, "matches.0.lines.0").as_f64(), Some(1.0));
+    // Maps arrive as plain objects, not Map; missing values as null, not undefined.
+    let fields = get(&report, "matches.0.fields");
+    assert_eq!(
+        Object::get_prototype_of(&fields),
+        Object::get_prototype_of(&Object::new())
+    );
+    assert_eq!(get(&fields, "namespace"), "Microsoft.HybridCompute");
+    assert!(get(&report, "matches.0.evidence.0.lines.0.span").is_object());
+    // The whole report survives JSON, as the CLI's --json would print it.
+    let text = JSON::stringify(&report).unwrap().as_string().unwrap();
+    assert!(text.starts_with("{\"matches\":[{\"id\":\"provider-not-registered\""));
+}
+
+#[wasm_bindgen_test]
+fn empty_and_hostile_text_give_reports_not_errors() {
+    let empty = classify_text("").expect("empty input is fine");
+    assert_eq!(Array::from(&get(&empty, "matches")).length(), 0);
+    assert!(Array::from(&get(&empty, "notes")).length() > 0);
+    let nul = "\0".repeat(10_000) + "<script>alert(1)</script>\u{feff}\u{202e}";
+    let report = classify_text(&nul).expect("binary-looking text is fine");
+    assert_eq!(Array::from(&get(&report, "matches")).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn classify_bytes_detects_utf16_and_counts_invalid_bytes() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in PROVIDER.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let report = classify_bytes(&bytes).expect("classifies");
+    assert_eq!(get(&report, "input.encoding"), "utf16le");
+    assert_eq!(get(&report, "matches.0.id"), "provider-not-registered");
+
+    let mut broken = PROVIDER.as_bytes().to_vec();
+    broken.splice(10..10, [0xC3, 0x28, 0xFF]);
+    let report = classify_bytes(&broken).expect("classifies");
+    assert!(get(&report, "input.invalid_sequences").as_f64().unwrap() >= 2.0);
+}
+
+#[wasm_bindgen_test]
+fn an_analysis_fed_in_pieces_matches_one_call_and_refuses_reuse() {
+    let mut analysis = Analysis::new(true).expect("starts");
+    // Split inside the quoted error and inside a multi-byte character elsewhere.
+    let (a, b) = PROVIDER.split_at(80);
+    analysis.feed_text(a).unwrap();
+    analysis.feed_text(b).unwrap();
+    let report = analysis.finish().expect("finishes");
+    assert_eq!(get(&report, "matches.0.id"), "provider-not-registered");
+    let again = analysis
+        .feed_text("more")
+        .expect_err("finished analyses refuse input");
+    assert!(error_message(again).contains("already finished"));
+    let twice = analysis.finish().expect_err("and cannot finish twice");
+    assert!(error_message(twice).contains("already finished"));
+
+    let mut bytes = Analysis::new(false).unwrap();
+    for chunk in PROVIDER.as_bytes().chunks(7) {
+        bytes.feed(chunk).unwrap();
+    }
+    assert_eq!(
+        get(&bytes.finish().unwrap(), "matches.0.id"),
+        "provider-not-registered"
+    );
+}
+
+#[wasm_bindgen_test]
+fn rules_lists_every_rule_with_its_row() {
+    let list = Array::from(&rules().expect("lists"));
+    let ids: Vec<String> = list
+        .iter()
+        .map(|r| get(&r, "id").as_string().unwrap())
+        .collect();
+    for id in [
+        "spn-invalid-secret",
+        "provider-not-registered",
+        "device-flow-failed",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "{id} missing");
+    }
+    let stage = list
+        .iter()
+        .find(|r| get(r, "id") == "spn-invalid-secret")
+        .unwrap();
+    assert_eq!(get(&stage, "stage"), "spn-token-failed");
+}
+
+#[wasm_bindgen_test]
+fn check_rules_names_the_file_the_rule_and_the_fix() {
+    let files = Object::new();
+    Reflect::set(
+        &files,
+        &"rules/ruleset.toml".into(),
+        &"version = \"2026.01.01\"\n[no_match]\nsteps = [\"Run azcmagent check.\"]\n".into(),
+    )
+    .unwrap();
+    Reflect::set(
+        &files,
+        &"rules/x/bad-rule.toml".into(),
+        &"id = \"bad-rule\"\nkind = \"cause\"\ntitle = \"t\"\nmessage = \"m\"\nerror = \"e\"\ncause = \"c\"\nsolution = \"s\"\ndocs = \"https://learn.microsoft.com/\"\nsource = \"test\"\n[[match]]\nregex = '(unclosed'\n".into(),
+    )
+    .unwrap();
+    let message =
+        error_message(check_rules(files.into()).expect_err("a broken pattern is refused"));
+    assert!(message.contains("rules/x/bad-rule.toml"), "{message}");
+    assert!(message.contains("bad-rule"), "{message}");
+
+    let not_an_object = check_rules(JsValue::from(42)).expect_err("wrong argument type");
+    assert!(error_message(not_an_object).contains("object of path -> text"));
+}
