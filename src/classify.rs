@@ -589,7 +589,9 @@ impl<'c> Work<'c> {
             let mut v: Vec<u64> = self
                 .found
                 .iter()
-                .filter(|(i, _)| set.rules[**i].rule.kind != Kind::Stage)
+                // Only a specific cause explains a failing step. An exit code does not: it
+                // names the category, and the step's candidate rows still help.
+                .filter(|(i, _)| set.rules[**i].rule.kind == Kind::Cause)
                 .flat_map(|(_, a)| a.lines.iter().copied())
                 .collect();
             v.sort_unstable();

@@ -439,6 +439,33 @@ fn a_known_step_with_an_unknown_detail_is_partial_with_candidates() {
     );
 }
 
+/// An exit code names the category of failure, not its cause: the failing step's candidate rows
+/// must still be offered next to it (current consoles print `Exit Code:` right before FATAL).
+#[test]
+fn an_exit_code_does_not_hide_the_candidates_of_the_step_it_ends() {
+    let log = "INFO    Exit Code:  AZCM0041: Failed to Get Access Token\n\
+               FATAL   Failed to acquire authorization token from SPN: unexpected EOF\n";
+    let report = classifier().classify(log);
+    let ids: Vec<(&str, Confidence)> = report
+        .matches
+        .iter()
+        .map(|d| (d.id.as_str(), d.confidence))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("azcm0041", Confidence::Exact),
+            ("spn-token-failed", Confidence::Partial)
+        ]
+    );
+    assert!(
+        report.matches[1]
+            .candidates
+            .iter()
+            .any(|c| c.id == "spn-invalid-secret")
+    );
+}
+
 #[test]
 fn no_match_shows_error_lines_and_next_steps() {
     let log = "time=\"2024-01-01T00:00:00Z\" level=debug msg=\"starting\"\n\
