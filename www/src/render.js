@@ -189,7 +189,7 @@ const FORMAT_LABEL = {
   'logrus-key-value': 'agent log (key=value)',
   'logrus-terminal': 'agent console (ERROR[nnnn])',
   'agent-console': 'agent console',
-  powershell: 'PowerShell',
+  'power-shell': 'PowerShell',
   'json-envelope': 'log-collector JSON',
   'ansi-colours': 'colour codes',
   crlf: 'Windows line endings',
