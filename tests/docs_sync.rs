@@ -8,18 +8,8 @@ use arc_triage::render::markdown_table;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The table's rows, in the article's order.
-const ROWS: [&str; 9] = [
-    "device-flow-network-unreachable",
-    "device-flow-forbidden",
-    "device-flow-no-such-host",
-    "spn-token-forbidden",
-    "spn-invalid-secret",
-    "spn-app-not-found",
-    "arm-authorization-failed",
-    "provider-not-registered",
-    "arm-endpoint-forbidden",
-];
+mod common;
+use common::TABLE_ROWS as ROWS;
 
 /// One row of a Markdown table: its cells, split at `|` not escaped as `\|`, trimmed.
 fn cells(line: &str) -> Vec<String> {

@@ -5,6 +5,9 @@ use arc_triage::{Classifier, Confidence, Kind, RuleSet};
 use std::collections::BTreeSet;
 use std::path::Path;
 
+mod common;
+use common::TABLE_ROWS;
+
 fn classifier() -> Classifier {
     Classifier::builtin().expect("the built-in rules load")
 }
@@ -141,17 +144,7 @@ fn corpus_shape() {
     let set = RuleSet::builtin().expect("valid");
     let ids: BTreeSet<&str> = set.rules.iter().map(|r| r.rule.id.as_str()).collect();
     assert_eq!(ids.len(), set.rules.len(), "ids are unique");
-    for id in [
-        "device-flow-network-unreachable",
-        "device-flow-forbidden",
-        "device-flow-no-such-host",
-        "spn-token-forbidden",
-        "spn-invalid-secret",
-        "spn-app-not-found",
-        "arm-authorization-failed",
-        "provider-not-registered",
-        "arm-endpoint-forbidden",
-    ] {
+    for id in TABLE_ROWS {
         assert!(
             ids.contains(id),
             "the table row `{id}` is public and must exist"

@@ -47,8 +47,13 @@ test('two elements on one page work independently; the compact one opens on its 
   await expect(second.first).toHaveAttribute('data-rule-id', 'spn-token-forbidden');
   await expect(first.first).toHaveAttribute('data-rule-id', 'device-flow-forbidden');
   // Dark theme by attribute: its own colours, not the page's.
-  const bg = await second.host.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector('.widget')).backgroundColor);
-  expect(bg).toBe('rgb(13, 17, 23)');
+  const background = (w) => w.host.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector('.widget')).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await background(second)).toBe('rgb(13, 17, 23)');
+  expect(await background(first)).toBe('rgb(255, 255, 255)');
+  // Without a theme attribute the element follows the system.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await background(first)).toBe('rgb(13, 17, 23)');
 });
 
 test('an element removed and re-inserted (instant navigation) still works', async ({ page }) => {
