@@ -41,12 +41,14 @@ test('a dropped UTF-16 log file (PowerShell redirect) is read locally and diagno
 });
 
 test('the file picker reads the chosen file', async ({ page }) => {
+  const choosers = [];
+  page.on('filechooser', (c) => choosers.push(c));
   await page.goto('./');
   const w = widget(page);
   await ready(w);
-  const chooser = page.waitForEvent('filechooser');
   await w.open.click();
-  await (await chooser).setFiles({ name: 'himds.log', mimeType: 'text/plain', buffer: Buffer.from(ROWS['arm-endpoint-forbidden']) });
+  await expect.poll(() => choosers.length).toBe(1);
+  await choosers[0].setFiles({ name: 'himds.log', mimeType: 'text/plain', buffer: Buffer.from(ROWS['arm-endpoint-forbidden']) });
   await expect(w.first).toHaveAttribute('data-rule-id', 'arm-endpoint-forbidden');
 });
 

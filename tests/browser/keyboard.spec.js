@@ -51,13 +51,17 @@ test('paste, read the result, copy its link and browse the rows by keyboard alon
 });
 
 test('the file picker opens from the keyboard', async ({ page }) => {
+  // Listen before the page loads: file-chooser interception is switched on asynchronously, and a
+  // keypress right after a late waitForEvent() can beat it.
+  const choosers = [];
+  page.on('filechooser', (c) => choosers.push(c));
   await page.goto('./');
   const w = widget(page);
   await ready(w);
   await tabTo(page, (f) => f.tag === 'button' && f.cls.includes('open'));
-  const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
-  await (await chooser).setFiles({ name: 'azcmagent.log', mimeType: 'text/plain', buffer: Buffer.from(ROWS['spn-token-forbidden']) });
+  await expect.poll(() => choosers.length).toBe(1);
+  await choosers[0].setFiles({ name: 'azcmagent.log', mimeType: 'text/plain', buffer: Buffer.from(ROWS['spn-token-forbidden']) });
   await expect(w.first).toHaveAttribute('data-rule-id', 'spn-token-forbidden');
   expect((await focused(page)).tag).toBe('article');
 });
