@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// A log level, as far as the line tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -636,7 +637,10 @@ fn read_header(text: &str, info: &mut LineInfo) {
 }
 
 fn logrus_level(b: &[u8]) -> Option<Level> {
-    let i = memchr::memmem::find(b, b"level=")?;
+    // Built once: `memmem::find` would build a searcher for every line.
+    static LEVEL: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"level="));
+    let i = LEVEL.find(b)?;
     let rest = &b[i + 6..];
     let rest = rest.strip_prefix(b"\"").unwrap_or(rest);
     let n = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
