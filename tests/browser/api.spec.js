@@ -32,3 +32,17 @@ test('init() and classify() return the CLI --json shape; bad arguments get clear
   expect(out.errors[2]).toMatch(/rules\/table\/x\.toml/);
   expect(out.exports).toEqual(expect.arrayContaining(['init', 'classify', 'classifyBytes', 'analyse', 'rules', 'ruleset']));
 });
+
+test('the browser and the CLI give the same report for the same text', async ({ page }) => {
+  const { execFileSync } = await import('node:child_process');
+  const text = `${ROWS['device-flow-no-such-host']}\n${ROWS['arm-authorization-failed']}\nINFO    Exit Code:  AZCM0041: Failed to Get Access Token\nFATAL   Failed to acquire authorization token from SPN: unexpected EOF\n`;
+  const cli = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--', '--json', '--color', 'never'], { input: text, encoding: 'utf8' }));
+  await page.goto('./');
+  const browser = await page.evaluate(async (t) => {
+    const mod = await import('./arc-triage.js');
+    await mod.init();
+    return mod.classify(t);
+  }, text);
+  expect(browser.matches.map((m) => m.id)).toEqual(['device-flow-no-such-host', 'arm-authorization-failed', 'azcm0041']);
+  expect(browser).toEqual(cli);
+});
