@@ -66,3 +66,21 @@ test('when the clipboard is refused, the link is shown selected for copying by h
   await expect(w.first.locator('input.share-link')).toBeFocused();
   await expect(w.first.locator('input.share-link')).toHaveValue(/#rule=provider-not-registered&v=/);
 });
+
+test('the list of every known problem is grouped by source and opens a row', async ({ page }) => {
+  await page.goto('./');
+  const w = widget(page);
+  await ready(w);
+  await w.host.locator('details.all-rows summary').click();
+  const groups = w.host.locator('.row-group');
+  await expect(groups).toHaveCount(3);
+  await expect(groups.first().locator('strong')).toHaveText('Microsoft’s troubleshooting table (9)');
+  const ids = await groups.first().locator('button.row-link').evaluateAll((b) => b.map((x) => x.dataset.ruleId));
+  expect(ids.sort()).toEqual([
+    'arm-authorization-failed', 'arm-endpoint-forbidden', 'device-flow-forbidden', 'device-flow-network-unreachable',
+    'device-flow-no-such-host', 'provider-not-registered', 'spn-app-not-found', 'spn-invalid-secret', 'spn-token-forbidden',
+  ]);
+  await groups.nth(1).locator('button[data-rule-id=azcm0018]').click();
+  await expect(w.first).toHaveAttribute('data-rule-id', 'azcm0018');
+  await expect(w.first).toBeFocused();
+});

@@ -28,6 +28,11 @@ export function shareLink(id, version, href = location.href) {
 }
 
 const DEBOUNCE_MS = 150;
+const SOURCE_LABEL = {
+  'troubleshooting-table-2020': 'Microsoft’s troubleshooting table',
+  'azcm-codes': 'Agent exit codes (AZCMnnnn)',
+  'field-reports': 'Failures reported by users, and sign-in errors',
+};
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
 
 export class ArcTriageElement extends HTMLElement {
@@ -186,16 +191,20 @@ export class ArcTriageElement extends HTMLElement {
     const { version, rowsList } = this.#ui;
     version.textContent = `Rule set ${this.#info.version} · ${this.#info.rules} rules · hash ${this.#info.hash}`;
     if (!rowsList.childElementCount) {
-      rowsList.append(
-        ...engine
-          .rules()
-          .filter((r) => r.kind !== 'stage')
-          .map((r) => {
-            const b = h('button', { type: 'button', class: 'row-link', 'data-rule-id': r.id }, r.title);
-            b.addEventListener('click', () => this.#showRule(r.id, null, true));
-            return h('li', null, b, ' ', h('code', null, r.error));
-          }),
-      );
+      const groups = new Map(Object.keys(SOURCE_LABEL).map((s) => [s, []]));
+      for (const r of engine.rules()) {
+        if (r.kind === 'stage') continue;
+        if (!groups.has(r.source)) groups.set(r.source, []);
+        const b = h('button', { type: 'button', class: 'row-link', 'data-rule-id': r.id }, r.title);
+        b.addEventListener('click', () => this.#showRule(r.id, null, true));
+        groups.get(r.source).push(h('li', null, b, ' ', h('code', null, r.error)));
+      }
+      for (const [source, items] of groups) {
+        if (!items.length) continue;
+        rowsList.append(
+          h('li', { class: 'row-group' }, h('strong', null, `${SOURCE_LABEL[source] ?? source} (${items.length})`), h('ul', null, items)),
+        );
+      }
     }
     if (this.#interrupted || this.#ui.log.value.trim() || this.#file) {
       this.#interrupted = false;
