@@ -13,3 +13,12 @@ test('an engine that cannot load gives a clear message and keeps the pasted text
   await expect(w.log).toHaveValue(ROWS['provider-not-registered']);
   await expect(w.cards).toHaveCount(0);
 });
+
+// The recorder is what proves "no request after load" everywhere else, so prove the recorder:
+// this test makes one same-origin request after load and must be failed by the fixture.
+test('the network recorder fails a test that makes a request after load', async ({ page }) => {
+  test.fail();
+  await page.goto('./');
+  await expect(widget(page).version).toHaveText(/^Rule set/);
+  await page.evaluate(() => fetch('./page.css').then((r) => r.status));
+});

@@ -11,16 +11,14 @@ export const test = base.extend({
     page.on('load', () => {
       loaded = true;
     });
-    let documentUrl = '';
-    page.on('framenavigated', (frame) => {
-      // A new document starts a new load; a fragment change (#rule=...) does not.
-      const url = frame.url().split('#')[0];
-      if (frame === page.mainFrame() && url !== documentUrl) {
-        documentUrl = url;
-        loaded = false;
-      }
-    });
     page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+        // A new document (the test's own page.goto) starts a new load. Navigations may only
+        // go to the test server or to files: the page must never send the user elsewhere.
+        if (!/^(http:\/\/127\.0\.0\.1:\d+\/|file:)/.test(request.url())) afterLoad.push(`navigation to ${request.url()}`);
+        loaded = false;
+        return;
+      }
       // Data URLs are not network requests; anything else after load is.
       if (loaded && !request.url().startsWith('data:')) afterLoad.push(`${request.method()} ${request.url()}`);
     });
