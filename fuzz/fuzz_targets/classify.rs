@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let pieces = session.finish();
     let ids = |r: &arc_triage::Report| -> Vec<(String, Vec<u64>)> {
-        r.matches.iter().map(|d| (d.id.clone(), d.lines.clone())).collect()
+        r.matches
+            .iter()
+            .map(|d| (d.id.clone(), d.lines.clone()))
+            .collect()
     };
     assert_eq!(ids(&whole), ids(&pieces), "chunking changed the answer");
     assert_eq!(whole.input.lines, pieces.input.lines);

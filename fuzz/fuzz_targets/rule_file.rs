@@ -10,8 +10,14 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let files = [("rules/ruleset.toml", MANIFEST), ("rules/x/fuzz.toml", text)];
+    let files = [
+        ("rules/ruleset.toml", MANIFEST),
+        ("rules/x/fuzz.toml", text),
+    ];
     if let Err(e) = RuleSet::from_files(files.iter().copied()) {
-        assert!(e.to_string().contains("rules/"), "error without a file: {e}");
+        assert!(
+            e.to_string().contains("rules/"),
+            "error without a file: {e}"
+        );
     }
 });
