@@ -3,10 +3,22 @@
 
 use arc_triage::{Classifier, Confidence, Kind, RuleSet};
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod common;
 use common::TABLE_ROWS;
+
+/// The files of a test corpus folder, sorted; only those ending in `.ext` when given.
+fn files_in(folder: &str, ext: Option<&str>) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{folder} is readable: {e}"))
+        .map(|e| e.expect("readable").path())
+        .filter(|p| ext.is_none_or(|ext| p.extension().is_some_and(|e| e == ext)))
+        .collect();
+    files.sort();
+    files
+}
 
 fn classifier() -> Classifier {
     Classifier::builtin().expect("the built-in rules load")
@@ -107,12 +119,7 @@ fn samples_produce_their_rule_first_and_near_misses_do_not() {
 #[test]
 fn benign_corpus_yields_no_match() {
     let c = classifier();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/benign");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/benign exists")
-        .map(|e| e.expect("readable").path())
-        .collect();
-    files.sort();
+    let files = files_in("tests/benign", None);
     assert!(
         files.len() >= 5,
         "the benign corpus is too small: {files:?}"
@@ -264,13 +271,7 @@ fn fixture_headers_are_required() {
 #[test]
 fn fixtures_rank_the_expected_diagnosis_first() {
     let c = classifier();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures exists")
-        .map(|e| e.expect("readable").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "log"))
-        .collect();
-    files.sort();
+    let files = files_in("tests/fixtures", Some("log"));
     assert!(files.len() >= 20, "too few fixtures: {files:?}");
     let mut failures = Vec::new();
     for path in &files {
