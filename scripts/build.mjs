@@ -44,7 +44,8 @@ const common = {
   bundle: true,
   minify: !dev,
   legalComments: 'none',
-  target: ['chrome111', 'edge111', 'firefox113', 'safari16.4'],
+  // The element's CSS uses light-dark(), so these are the oldest browsers it supports.
+  target: ['chrome123', 'edge123', 'firefox120', 'safari17.5'],
   loader: { '.css': 'text', '.wasm': 'binary' },
   alias: {
     'arc-triage-wasm': './target/wasm-pkg/arc_triage.js',
