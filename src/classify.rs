@@ -11,9 +11,9 @@ use crate::normalize::{
     Cleaner, Format, Level, decode_record, decode_record_tracked, format_bit, formats_in,
 };
 use crate::report::{
-    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, InputSummary, Report,
+    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, InputSummary, Report, SourceLink,
 };
-use crate::rule::Kind;
+use crate::rule::{Kind, Platform};
 use crate::ruleset::RuleSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
@@ -56,22 +56,29 @@ const STRONG_SIGNALS: [&str; 2] = ["exit code", "azcm0"];
 pub struct Classifier {
     set: RuleSet,
     patterns: Vec<CompiledPattern>,
+    /// The `code` rule of each exit code, for the manifest's `[[exit_code]]` patterns.
+    by_exit_code: BTreeMap<u16, usize>,
     prefilter: AhoCorasick,
     targets: Vec<Target>,
     weak_signals: AhoCorasick,
 }
 
 struct CompiledPattern {
-    rule: usize,
+    /// The rule it belongs to; `None` for an exit-code pattern, whose captured `exit_code`
+    /// picks the rule.
+    rule: Option<usize>,
     regex: Regex,
     unless: Option<Regex>,
     fields: Vec<String>,
+    /// Index of the rule's variant a match selects.
+    variant: Option<usize>,
 }
 
 #[derive(Default, Clone)]
 struct Target {
     patterns: Vec<usize>,
     strong: bool,
+    platform: Option<Platform>,
 }
 
 impl Classifier {
@@ -106,10 +113,14 @@ impl Classifier {
                 };
                 let index = patterns.len();
                 patterns.push(CompiledPattern {
-                    rule: rule_index,
+                    rule: Some(rule_index),
                     regex: compile(&pattern.regex)?,
                     unless: pattern.unless.as_deref().map(compile).transpose()?,
                     fields: checked.fields.clone(),
+                    variant: pattern
+                        .variant
+                        .as_deref()
+                        .and_then(|v| loaded.rule.variants.iter().position(|x| x.id == v)),
                 });
                 for anchor in &checked.anchors {
                     let i = anchor_index(anchor, &mut anchors, &mut targets);
@@ -117,9 +128,49 @@ impl Classifier {
                 }
             }
         }
+        let common = &set.manifest.common_words;
+        for pattern in &set.manifest.exit_codes {
+            let fail = |problem: String, fix: String| {
+                Error::rule(crate::MANIFEST, "manifest", problem, fix)
+            };
+            let checked =
+                crate::pattern::check(&pattern.regex, common).map_err(|(p, f)| fail(p, f))?;
+            let index = patterns.len();
+            patterns.push(CompiledPattern {
+                rule: None,
+                regex: crate::pattern::compile(&pattern.regex)
+                    .map_err(|e| fail(e, "fix the regex syntax".into()))?,
+                unless: pattern
+                    .unless
+                    .as_deref()
+                    .map(crate::pattern::compile)
+                    .transpose()
+                    .map_err(|e| fail(e, "fix the regex syntax".into()))?,
+                fields: checked.fields,
+                variant: None,
+            });
+            for anchor in &checked.anchors {
+                let i = anchor_index(anchor, &mut anchors, &mut targets);
+                targets[i].patterns.push(index);
+            }
+        }
+        let by_exit_code = set
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.rule.exit_code.map(|code| (code, i)))
+            .collect();
         for s in STRONG_SIGNALS {
             let i = anchor_index(s.as_bytes(), &mut anchors, &mut targets);
             targets[i].strong = true;
+        }
+        for (signal, platform) in set.manifest.platform.all() {
+            let i = anchor_index(
+                signal.to_ascii_lowercase().as_bytes(),
+                &mut anchors,
+                &mut targets,
+            );
+            targets[i].platform = Some(platform);
         }
         let prefilter = AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -147,6 +198,7 @@ impl Classifier {
         Ok(Classifier {
             set,
             patterns,
+            by_exit_code,
             prefilter,
             targets,
             weak_signals,
@@ -239,6 +291,8 @@ struct Aggregate {
     last_line: u64,
     /// First lines of occurrences, for deciding whether a stage is explained.
     lines: Vec<u64>,
+    /// The variant the latest match that named one selected.
+    variant: Option<usize>,
 }
 
 struct Work<'c> {
@@ -259,10 +313,13 @@ struct Work<'c> {
     error_line_count: u64,
     /// Scratch: per pattern, the last record it was queued for.
     queued_in: Vec<usize>,
+    /// How many platform signals of each kind were seen: Windows, Linux.
+    platform_hits: [u64; 2],
 }
 
 struct Found {
     rule: usize,
+    variant: Option<usize>,
     /// The match in `hay`.
     start: usize,
     end: usize,
@@ -284,6 +341,7 @@ impl<'c> Work<'c> {
             error_lines: VecDeque::new(),
             error_line_count: 0,
             queued_in: vec![usize::MAX; c.patterns.len()],
+            platform_hits: [0; 2],
         }
     }
 
@@ -372,6 +430,11 @@ impl<'c> Work<'c> {
                 }
             }
             strong[record] |= target.strong;
+            match target.platform {
+                Some(Platform::Windows) => self.platform_hits[0] += 1,
+                Some(Platform::Linux) => self.platform_hits[1] += 1,
+                None => {}
+            }
         }
         queue.sort_unstable();
         let mut i = 0;
@@ -425,7 +488,7 @@ impl<'c> Work<'c> {
         }
         for caps in pattern.regex.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
-            let fields = pattern
+            let mut fields: Vec<(String, String)> = pattern
                 .fields
                 .iter()
                 .filter_map(|name| {
@@ -435,8 +498,27 @@ impl<'c> Work<'c> {
                     (!value.is_empty()).then(|| (name.clone(), value))
                 })
                 .collect();
+            let rule = match pattern.rule {
+                Some(rule) => rule,
+                None => {
+                    // An exit-code pattern: the number names the code rule (exit code N is
+                    // AZCM00NN); a number no rule claims is not a diagnosis.
+                    let code = fields
+                        .iter()
+                        .find(|(k, _)| k == "exit_code")
+                        .and_then(|(_, v)| v.parse::<u16>().ok());
+                    let Some((code, &rule)) =
+                        code.and_then(|n| self.c.by_exit_code.get(&n).map(|r| (n, r)))
+                    else {
+                        continue;
+                    };
+                    fields.push(("azcm_code".into(), format!("AZCM{code:04}")));
+                    rule
+                }
+            };
             found.push(Found {
-                rule: pattern.rule,
+                rule,
+                variant: pattern.variant,
                 start: start + whole.start(),
                 end: start + whole.end(),
                 fields,
@@ -463,6 +545,7 @@ impl<'c> Work<'c> {
                 for (k, v) in f.fields {
                     agg.fields.entry(k).or_insert(v);
                 }
+                agg.variant = f.variant.or(agg.variant);
                 continue;
             }
             let (light_start, light_end) = self.to_light(r, f.start, f.end, origin.as_deref());
@@ -470,6 +553,7 @@ impl<'c> Work<'c> {
             let level = self.records[r].level;
             let agg = self.found.entry(f.rule).or_default();
             agg.occurrences += 1;
+            agg.variant = f.variant.or(agg.variant);
             agg.max_level = agg.max_level.max(Some(rank_level(level)));
             agg.last_line = evidence.line;
             if agg.lines.len() < MAX_REMEMBERED_LINES {
@@ -597,7 +681,13 @@ impl<'c> Work<'c> {
             v.sort_unstable();
             v
         };
+        let platform = match self.platform_hits {
+            [windows, linux] if windows > linux => Some(Platform::Windows),
+            [windows, linux] if linux > windows => Some(Platform::Linux),
+            _ => None,
+        };
         let mut matches: Vec<(Diagnosis, Option<Level>, u64)> = Vec::new();
+        let mut variant_notes: BTreeMap<String, String> = BTreeMap::new();
         for (&index, agg) in &self.found {
             let loaded = &set.rules[index];
             let rule = &loaded.rule;
@@ -637,18 +727,46 @@ impl<'c> Work<'c> {
                 .flat_map(|e| e.lines.iter().map(|l| l.line))
                 .collect();
             lines.dedup();
+            // The error's own text picks a meaning first; the log's platform second.
+            let variant = match agg.variant {
+                Some(v) => rule.variants.get(v),
+                None => platform.and_then(|p| rule.variants.iter().find(|v| v.platform == Some(p))),
+            };
+            if let Some(v) = variant {
+                let note = match (agg.variant, v.platform) {
+                    (None, Some(p)) => format!(
+                        " This code means different things on Windows and Linux; the log comes \
+                         from a {} machine, so that meaning is shown.",
+                        platform_name(p)
+                    ),
+                    _ => " The text after the code says which of its meanings applies.".into(),
+                };
+                variant_notes.insert(rule.id.clone(), note);
+            }
+            let (title, cause, solution) = variant
+                .map_or((&rule.title, &rule.cause, &rule.solution), |v| {
+                    (&v.title, &v.cause, &v.solution)
+                });
             matches.push((
                 Diagnosis {
                     id: rule.id.clone(),
                     confidence,
                     kind: rule.kind,
-                    title: rule.title.clone(),
+                    title: title.clone(),
                     message: rule.message.clone(),
                     error: rule.error.clone(),
-                    cause: rule.cause.clone(),
-                    solution: rule.solution.clone(),
+                    cause: cause.clone(),
+                    solution: solution.clone(),
                     docs: rule.docs.clone(),
                     source: rule.source.clone(),
+                    sources: rule
+                        .sources
+                        .iter()
+                        .map(|s| SourceLink::from_citation(s))
+                        .collect(),
+                    checked: rule.checked.clone(),
+                    unsourced: rule.unsourced.clone(),
+                    variant: variant.map(|v| v.id.clone()),
                     lines,
                     occurrences: agg.occurrences,
                     evidence,
@@ -676,6 +794,9 @@ impl<'c> Work<'c> {
             .into_iter()
             .map(|(mut d, level, last)| {
                 d.rank_reason = rank_reason(&d, level, last, has_cause);
+                if let Some(note) = variant_notes.get(&d.id) {
+                    d.rank_reason.push_str(note);
+                }
                 d
             })
             .collect();
@@ -696,6 +817,7 @@ impl<'c> Work<'c> {
                 encoding: facts.encoding.unwrap_or(Encoding::Utf8),
                 invalid_sequences: facts.invalid_sequences,
                 formats: formats_in(formats),
+                platform,
             },
             error_lines: self.error_lines.into_iter().rev().collect(),
             error_line_count: self.error_line_count,
@@ -708,6 +830,13 @@ impl<'c> Work<'c> {
 /// A line without a level is ranked like an error line: a bare pasted error string is one.
 fn rank_level(level: Option<Level>) -> Level {
     level.unwrap_or(Level::Error)
+}
+
+fn platform_name(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Windows => "Windows",
+        Platform::Linux => "Linux",
+    }
 }
 
 fn level_name(level: Level) -> &'static str {

@@ -41,6 +41,9 @@ pub use input::{Encoding, MAX_LINE_PIECE};
 pub use normalize::{Format, Level};
 pub use report::{
     Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, InputSummary, Report, RulesetInfo,
+    SourceLink,
 };
-pub use rule::{Kind, NearMiss, Pattern, Rule, Sample};
-pub use ruleset::{BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, RuleSet};
+pub use rule::{Kind, NearMiss, Pattern, Platform, Rule, Sample, Variant};
+pub use ruleset::{
+    BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,
+};

@@ -1,6 +1,6 @@
 //! Plain-text renderings of reports and rule sets: what the CLI prints and what docs writers paste.
 
-use crate::report::{Confidence, Diagnosis, EvidenceLine, Report};
+use crate::report::{Confidence, Diagnosis, EvidenceLine, Report, SourceLink};
 use crate::rule::Kind;
 use crate::ruleset::RuleSet;
 use std::fmt::Write as _;
@@ -142,7 +142,30 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
     let _ = writeln!(out, "   Solution:");
     let _ = writeln!(out, "{}", indent_all(&d.solution, "     "));
     let _ = writeln!(out, "   Docs:     {}", d.docs);
+    let _ = writeln!(
+        out,
+        "   Sources:  {}",
+        indent_rest(&sources_line(&d.sources, &d.checked), "             ")
+    );
+    if let Some(unsourced) = &d.unsourced {
+        let _ = writeln!(out, "   Unsourced: {}", unsourced.trim());
+    }
     let _ = writeln!(out, "   Ranked:   {}", d.rank_reason);
+}
+
+/// `a, b; checked 2026-11`, one citation per line when there are several.
+fn sources_line(sources: &[SourceLink], checked: &str) -> String {
+    let list: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            if s.label == s.url.trim_start_matches("https://") {
+                s.url.clone()
+            } else {
+                format!("{} ({})", s.label, s.url)
+            }
+        })
+        .collect();
+    format!("{}\nchecked {checked}", list.join("\n"))
 }
 
 fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &str) {
@@ -210,8 +233,8 @@ pub fn markdown_table(set: &RuleSet) -> String {
         set.hash,
         set.rules.len()
     );
-    out.push_str("| Id | Message | Error | Probable cause | Solution |\n");
-    out.push_str("|----|---------|-------|----------------|----------|\n");
+    out.push_str("| Id | Message | Error | Probable cause | Solution | Sources |\n");
+    out.push_str("|----|---------|-------|----------------|----------|---------|\n");
     for r in &set.rules {
         let rule = &r.rule;
         let error = if rule.error.is_empty() {
@@ -219,14 +242,40 @@ pub fn markdown_table(set: &RuleSet) -> String {
         } else {
             format!("`{}`", cell(&rule.error).replace('`', "'"))
         };
+        let mut sources: Vec<String> = rule
+            .sources
+            .iter()
+            .map(|s| {
+                let link = SourceLink::from_citation(s);
+                format!("[{}]({})", cell(&link.label), link.url)
+            })
+            .collect();
+        sources.push(format!("checked {}", rule.checked));
+        if let Some(u) = &rule.unsourced {
+            sources.push(format!("Unsourced: {}", cell(u)));
+        }
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             rule.id,
             cell(&rule.message),
             error,
             cell(&rule.cause),
-            cell(&rule.solution)
+            cell(&rule.solution),
+            sources.join("<br>")
+        );
+    }
+    for r in &set.manifest.retired {
+        let _ = writeln!(
+            out,
+            "| `{}` | retired |  | {} | Replaced by {} |  |",
+            r.id,
+            cell(&r.why),
+            r.replaced_by
+                .iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     out
@@ -244,7 +293,13 @@ fn cell(text: &str) -> String {
 
 /// One line per rule: id, kind and title.
 pub fn rule_list(set: &RuleSet) -> String {
-    let width = set.rules.iter().map(|r| r.rule.id.len()).max().unwrap_or(0);
+    let width = set
+        .rules
+        .iter()
+        .map(|r| r.rule.id.len())
+        .chain(set.manifest.retired.iter().map(|r| r.id.len()))
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for r in &set.rules {
         let kind = match r.rule.kind {
@@ -253,6 +308,15 @@ pub fn rule_list(set: &RuleSet) -> String {
             Kind::Stage => "stage",
         };
         let _ = writeln!(out, "{:width$}  {kind:5}  {}", r.rule.id, r.rule.title);
+    }
+    for r in &set.manifest.retired {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:5}  replaced by {}",
+            r.id,
+            "gone",
+            r.replaced_by.join(", ")
+        );
     }
     out
 }

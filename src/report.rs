@@ -4,7 +4,7 @@
 
 use crate::input::Encoding;
 use crate::normalize::{Format, Level};
-use crate::rule::Kind;
+use crate::rule::{Kind, Platform};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -56,6 +56,8 @@ pub struct InputSummary {
     pub invalid_sequences: u64,
     /// Formatting layers that were recognised and peeled off.
     pub formats: Vec<Format>,
+    /// The operating system the log comes from, when its text says (paths, prompts, tools).
+    pub platform: Option<Platform>,
 }
 
 /// How sure a diagnosis is.
@@ -83,6 +85,15 @@ pub struct Diagnosis {
     pub solution: String,
     pub docs: String,
     pub source: String,
+    /// Where the cause and the fix come from.
+    pub sources: Vec<SourceLink>,
+    /// When the rule was last checked against its sources (`YYYY-MM` or `YYYY-MM-DD`).
+    pub checked: String,
+    /// What has no public source, said plainly.
+    pub unsourced: Option<String>,
+    /// The meaning of the error that applies here, when the rule has several (its title, cause
+    /// and solution are that variant's).
+    pub variant: Option<String>,
     /// 1-based numbers of the original lines that carry the evidence (of the kept evidence).
     pub lines: Vec<u64>,
     /// How many times the rule matched (evidence keeps the first and the last few).
@@ -94,6 +105,34 @@ pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
     /// Why the diagnosis sits where it does in the list.
     pub rank_reason: String,
+}
+
+/// A citation, ready to show as a link.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceLink {
+    /// As written in the rule: a URL or `owner/repo#N`.
+    pub label: String,
+    pub url: String,
+}
+
+impl SourceLink {
+    /// `owner/repo#N` becomes the GitHub issue or pull request URL (GitHub redirects `issues/N`
+    /// to a pull request); a URL stays itself, shown without its scheme.
+    pub fn from_citation(citation: &str) -> SourceLink {
+        match citation.strip_prefix("https://") {
+            Some(rest) => SourceLink {
+                label: rest.trim_end_matches('/').to_string(),
+                url: citation.to_string(),
+            },
+            None => {
+                let (repo, number) = citation.split_once('#').unwrap_or((citation, ""));
+                SourceLink {
+                    label: citation.to_string(),
+                    url: format!("https://github.com/{repo}/issues/{number}"),
+                }
+            }
+        }
+    }
 }
 
 /// A row a partial diagnosis could be.

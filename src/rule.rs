@@ -35,12 +35,31 @@ pub struct Rule {
     pub docs: String,
     /// Where the knowledge comes from (`troubleshooting-table-2020`, `azcm-codes`, `field-reports`...).
     pub source: String,
+    /// Where the cause and the fix come from: documentation URLs (`https://...`) and public
+    /// issue references (`owner/repo#N`). Shown under the solution; a rule without them fails
+    /// the rule lint.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// When the rule was last checked against its sources: `YYYY-MM` or `YYYY-MM-DD`.
+    #[serde(default)]
+    pub checked: String,
+    /// Said plainly when the cause has no public source (what is known, and from where).
+    #[serde(default)]
+    pub unsourced: Option<String>,
+    /// For a `code` rule: the agent's process exit code with the same meaning (exit code N is
+    /// AZCM00NN). Wrappers that print only the number (`exitcode: 42`) name this rule.
+    #[serde(default)]
+    pub exit_code: Option<u16>,
     /// For a row of the table: the id of its stage rule (the Message it shares with sibling rows).
     #[serde(default)]
     pub stage: Option<String>,
     /// The patterns; the rule matches where any of them matches.
     #[serde(rename = "match", default)]
     pub patterns: Vec<Pattern>,
+    /// Other meanings of the same error: chosen by the pattern that matched (its `variant`) or
+    /// by the platform the log comes from.
+    #[serde(rename = "variant", default)]
+    pub variants: Vec<Variant>,
     /// Text that must produce this rule as the first diagnosis.
     #[serde(rename = "sample", default, skip_serializing)]
     pub samples: Vec<Sample>,
@@ -58,6 +77,31 @@ pub struct Pattern {
     /// give way to a more specific rule.
     #[serde(default)]
     pub unless: Option<String>,
+    /// The id of the rule's `[[variant]]` a match of this pattern selects.
+    #[serde(default)]
+    pub variant: Option<String>,
+}
+
+/// The operating system a log comes from, as far as its text tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Windows,
+    Linux,
+}
+
+/// One meaning of a rule's error that replaces the rule's title, cause and solution when it is
+/// selected: by a `[[match]]` that names it, or (`platform`) by the platform of the log.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub id: String,
+    /// Selected when no pattern named a variant and the log comes from this platform.
+    #[serde(default)]
+    pub platform: Option<Platform>,
+    pub title: String,
+    pub cause: String,
+    pub solution: String,
 }
 
 /// Text that must be diagnosed as the rule it belongs to.
@@ -71,6 +115,9 @@ pub struct Sample {
     /// Fields the diagnosis must carry, with their values.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// The variant the diagnosis must pick, when the rule has variants.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 /// Text that must not be diagnosed as the rule it belongs to.

@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::pattern;
 use crate::report::RulesetInfo;
-use crate::rule::{Kind, Rule};
+use crate::rule::{Kind, Pattern, Platform, Rule};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +24,48 @@ pub struct Manifest {
     #[serde(default)]
     pub common_words: Vec<String>,
     pub no_match: Guidance,
+    /// How wrappers print the agent's numeric exit code (`exitcode: 42`, `$LASTEXITCODE`):
+    /// patterns that capture `exit_code`. A match names the `code` rule with that `exit_code`.
+    #[serde(default, rename = "exit_code")]
+    pub exit_codes: Vec<Pattern>,
+    /// Text that tells which operating system a log comes from (paths, prompts, tools).
+    #[serde(default)]
+    pub platform: PlatformSignals,
+    /// Public ids that no longer name a rule, and the rows that replaced them: links to them
+    /// keep working.
+    #[serde(default)]
+    pub retired: Vec<Retired>,
+}
+
+/// Literals (matched case-insensitively) whose presence says a log comes from a platform.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSignals {
+    #[serde(default)]
+    pub windows: Vec<String>,
+    #[serde(default)]
+    pub linux: Vec<String>,
+}
+
+impl PlatformSignals {
+    /// Every signal with its platform.
+    pub fn all(&self) -> impl Iterator<Item = (&str, Platform)> {
+        self.windows
+            .iter()
+            .map(|s| (s.as_str(), Platform::Windows))
+            .chain(self.linux.iter().map(|s| (s.as_str(), Platform::Linux)))
+    }
+}
+
+/// A public id that was retired, and what replaced it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retired {
+    pub id: String,
+    /// The rows that now answer what it answered, best first.
+    pub replaced_by: Vec<String>,
+    /// Why, in one or two sentences a user reads when a link points to the old id.
+    pub why: String,
 }
 
 /// What to tell a user when no rule identified the problem.
@@ -90,7 +132,7 @@ impl RuleSet {
             problem: format!("there is no {MANIFEST}"),
             fix: format!("add rules/{MANIFEST} with `version` and `[no_match]` steps"),
         })?;
-        check_corpus(&rules)?;
+        check_corpus(&rules, &manifest)?;
         Ok(RuleSet {
             manifest,
             rules,
@@ -108,6 +150,11 @@ impl RuleSet {
 
     pub fn get(&self, id: &str) -> Option<&LoadedRule> {
         self.rules.iter().find(|r| r.rule.id == id)
+    }
+
+    /// A retired public id and the rows that replaced it.
+    pub fn retired(&self, id: &str) -> Option<&Retired> {
+        self.manifest.retired.iter().find(|r| r.id == id)
     }
 
     /// The rows that share a stage (the stage's candidates), in file order.
@@ -187,7 +234,90 @@ fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
             "list what a user should do when no rule matches",
         ));
     }
+    for p in &m.exit_codes {
+        let checked = pattern::check(&p.regex, &m.common_words)
+            .map_err(|(problem, fix)| Error::rule(path, "manifest", problem, fix))?;
+        if !checked.fields.iter().any(|f| f == "exit_code") {
+            return Err(Error::rule(
+                path,
+                "manifest",
+                format!(
+                    "[[exit_code]] pattern `{}` captures no `exit_code`",
+                    p.regex
+                ),
+                "capture the number as (?P<exit_code>\\d{1,3})",
+            ));
+        }
+        if p.variant.is_some() {
+            return Err(Error::rule(
+                path,
+                "manifest",
+                format!("[[exit_code]] pattern `{}` names a `variant`", p.regex),
+                "the exit code picks the rule; remove `variant`",
+            ));
+        }
+        if let Some(unless) = &p.unless {
+            pattern::compile(unless).map_err(|e| {
+                Error::rule(
+                    path,
+                    "manifest",
+                    format!("`unless` pattern `{unless}` does not compile: {e}"),
+                    "fix the regex syntax",
+                )
+            })?;
+        }
+    }
+    if let Some((bad, _)) = m.platform.all().find(|(s, _)| s.trim().len() < 4) {
+        return Err(Error::rule(
+            path,
+            "manifest",
+            format!("platform signal `{bad}` is shorter than four characters"),
+            "list distinctive text such as `/var/opt/azcmagent` or `PS C:\\`",
+        ));
+    }
+    for r in &m.retired {
+        if !is_kebab(&r.id) || r.replaced_by.is_empty() || r.why.trim().is_empty() {
+            return Err(Error::rule(
+                path,
+                "manifest",
+                format!(
+                    "[[retired]] `{}` needs a kebab-case id, `replaced_by` and `why`",
+                    r.id
+                ),
+                "say which rows replaced the id and why, for the people who follow old links",
+            ));
+        }
+    }
     Ok(())
+}
+
+/// `https://...` or a GitHub reference `owner/repo#N`.
+fn is_source(s: &str) -> bool {
+    if let Some(rest) = s.strip_prefix("https://") {
+        return rest.len() > 3 && rest.contains('.') && !rest.contains(char::is_whitespace);
+    }
+    let Some((repo, number)) = s.split_once('#') else {
+        return false;
+    };
+    let Some((owner, name)) = repo.split_once('/') else {
+        return false;
+    };
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    word(owner) && word(name) && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `YYYY-MM` or `YYYY-MM-DD`.
+fn is_month_or_day(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    (2..=3).contains(&parts.len())
+        && digits(parts[0], 4)
+        && digits(parts[1], 2)
+        && parts.get(2).is_none_or(|d| digits(d, 2))
 }
 
 fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, Error> {
@@ -257,6 +387,83 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
             }
         }
     }
+    if rule.sources.is_empty() {
+        return Err(fail(
+            "the rule has no `sources`".into(),
+            "list the documentation URLs and public issues (`owner/repo#N`) the cause and the fix \
+             come from; if the cause has none, say so in `unsourced` and cite what the fix rests on",
+        ));
+    }
+    if let Some(bad) = rule.sources.iter().find(|s| !is_source(s)) {
+        return Err(fail(
+            format!("source `{bad}` is neither an https URL nor an `owner/repo#N` reference"),
+            "cite https://learn.microsoft.com/... pages or GitHub issues as owner/repo#N",
+        ));
+    }
+    if !is_month_or_day(&rule.checked) {
+        return Err(fail(
+            format!(
+                "`checked = \"{}\"` is not YYYY-MM or YYYY-MM-DD",
+                rule.checked
+            ),
+            "set the date the rule was last checked against its sources, e.g. checked = \"2026-11\"",
+        ));
+    }
+    if rule
+        .unsourced
+        .as_deref()
+        .is_some_and(|u| u.trim().is_empty())
+    {
+        return Err(fail(
+            "`unsourced` is empty".into(),
+            "say plainly what has no public source, or remove the field",
+        ));
+    }
+    if let Some(code) = rule.exit_code {
+        if rule.kind != Kind::Code || !(1..=125).contains(&code) {
+            return Err(fail(
+                format!("`exit_code = {code}` on a {:?} rule", rule.kind),
+                "only `code` rules name an exit code, from 1 to 125 (the agent's own range)",
+            ));
+        }
+    }
+    let mut variant_ids = BTreeSet::new();
+    for v in &rule.variants {
+        if !is_kebab(&v.id) || !variant_ids.insert(v.id.as_str()) {
+            return Err(fail(
+                format!("variant id `{}` is not kebab-case or is used twice", v.id),
+                "give each [[variant]] its own kebab-case id",
+            ));
+        }
+        if v.title.chars().count() > 90 || v.title.trim().is_empty() {
+            return Err(fail(
+                format!(
+                    "variant `{}` has an empty title or one over 90 characters",
+                    v.id
+                ),
+                "keep the title to one short line",
+            ));
+        }
+        if v.cause.trim().is_empty() || v.solution.trim().is_empty() {
+            return Err(fail(
+                format!("variant `{}` has no cause or solution", v.id),
+                "a variant replaces title, cause and solution: write all three",
+            ));
+        }
+    }
+    let named = rule
+        .patterns
+        .iter()
+        .filter_map(|p| p.variant.as_deref())
+        .chain(rule.samples.iter().filter_map(|s| s.variant.as_deref()));
+    for name in named {
+        if !variant_ids.contains(name) {
+            return Err(fail(
+                format!("`variant = \"{name}\"` names no [[variant]] of this rule"),
+                "add the [[variant]] or fix the name",
+            ));
+        }
+    }
     if rule.patterns.is_empty() {
         return Err(fail(
             "the rule has no [[match]] pattern".into(),
@@ -307,7 +514,41 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
     })
 }
 
-fn check_corpus(rules: &[LoadedRule]) -> Result<(), Error> {
+fn check_corpus(rules: &[LoadedRule], manifest: &Manifest) -> Result<(), Error> {
+    let mut exit_codes: BTreeMap<u16, &str> = BTreeMap::new();
+    for r in rules {
+        if let Some(code) = r.rule.exit_code {
+            if let Some(other) = exit_codes.insert(code, &r.rule.id) {
+                return Err(Error::rule(
+                    &r.file,
+                    &r.rule.id,
+                    format!("`exit_code = {code}` is also claimed by `{other}`"),
+                    "an exit code has one meaning: name it on one rule",
+                ));
+            }
+        }
+    }
+    for retired in &manifest.retired {
+        if rules.iter().any(|r| r.rule.id == retired.id) {
+            return Err(Error::RuleSet {
+                problem: format!("`{}` is both a rule and a retired id", retired.id),
+                fix: "remove it from [[retired]] in ruleset.toml, or remove the rule".into(),
+            });
+        }
+        if let Some(missing) = retired
+            .replaced_by
+            .iter()
+            .find(|id| !rules.iter().any(|r| &r.rule.id == *id))
+        {
+            return Err(Error::RuleSet {
+                problem: format!(
+                    "retired id `{}` is replaced by `{missing}`, which is not a rule",
+                    retired.id
+                ),
+                fix: "name existing rule ids in `replaced_by`".into(),
+            });
+        }
+    }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for r in rules {
         if let Some(other) = seen.insert(&r.rule.id, &r.file) {
@@ -374,6 +615,8 @@ cause = "Because."
 solution = "Do this."
 docs = "https://learn.microsoft.com/x"
 source = "test"
+sources = ["https://learn.microsoft.com/x", "MicrosoftDocs/azure-docs#1"]
+checked = "2026-11"
 {extra}
 [[match]]
 regex = 'some error text'
@@ -465,6 +708,86 @@ why = "different"
         .unwrap_err()
         .to_string();
         assert!(err.contains("names no rule"), "{err}");
+    }
+
+    fn err_of(rule_text: &str) -> String {
+        load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", rule_text),
+        ])
+        .unwrap_err()
+        .to_string()
+    }
+
+    #[test]
+    fn sources_and_checked_date_are_required_and_well_formed() {
+        let no_sources = rule("a-rule", "").replace(
+            "sources = [\"https://learn.microsoft.com/x\", \"MicrosoftDocs/azure-docs#1\"]\n",
+            "",
+        );
+        assert!(err_of(&no_sources).contains("no `sources`"));
+        let bad = rule("a-rule", "").replace("MicrosoftDocs/azure-docs#1", "azure-docs 1");
+        assert!(err_of(&bad).contains("source `azure-docs 1`"));
+        let http = rule("a-rule", "").replace(
+            "[\"https://learn.microsoft.com/x\",",
+            "[\"http://learn.microsoft.com/x\",",
+        );
+        assert!(err_of(&http).contains("neither an https URL"));
+        let date = rule("a-rule", "").replace("checked = \"2026-11\"", "checked = \"Nov 2026\"");
+        assert!(err_of(&date).contains("not YYYY-MM"));
+        let day = rule("a-rule", "").replace("checked = \"2026-11\"", "checked = \"2026-11-26\"");
+        assert!(
+            load(&[
+                ("rules/ruleset.toml", MANIFEST_OK),
+                ("rules/a-rule.toml", &day)
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn variants_and_exit_codes_are_checked() {
+        let bad_variant = rule("a-rule", "").replace(
+            "regex = 'some error text'",
+            "regex = 'some error text'\nvariant = \"nope\"",
+        );
+        assert!(
+            err_of(&bad_variant).contains("names no [[variant]]"),
+            "{}",
+            err_of(&bad_variant)
+        );
+        let cause_exit = rule("a-rule", "exit_code = 42");
+        assert!(err_of(&cause_exit).contains("only `code` rules"));
+        let code =
+            |id: &str| rule(id, "exit_code = 42").replace("kind = \"cause\"", "kind = \"code\"");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/azcm0042.toml", &code("azcm0042")),
+            ("rules/other.toml", &code("other")),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("also claimed by `azcm0042`"), "{err}");
+    }
+
+    #[test]
+    fn retired_ids_must_point_at_rules() {
+        let manifest = format!(
+            "{MANIFEST_OK}[[retired]]\nid = \"old-row\"\nreplaced_by = [\"a-rule\"]\nwhy = \"split\"\n"
+        );
+        let a = rule("a-rule", "");
+        let set = load(&[("rules/ruleset.toml", &manifest), ("rules/a-rule.toml", &a)]).unwrap();
+        assert_eq!(set.retired("old-row").unwrap().replaced_by, ["a-rule"]);
+        let dangling = manifest.replace("[\"a-rule\"]", "[\"b-rule\"]");
+        let err = load(&[("rules/ruleset.toml", &dangling), ("rules/a-rule.toml", &a)])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`b-rule`, which is not a rule"), "{err}");
+        let clash = manifest.replace("old-row", "a-rule");
+        let err = load(&[("rules/ruleset.toml", &clash), ("rules/a-rule.toml", &a)])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("both a rule and a retired id"), "{err}");
     }
 
     #[test]

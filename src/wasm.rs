@@ -14,22 +14,30 @@ export type Level = "debug" | "info" | "warn" | "error" | "fatal";
 export interface EvidenceLine { line: number; text: string; span: [number, number] | null; }
 export interface Evidence { line: number; level: Level | null; lines: EvidenceLine[]; }
 export interface Candidate { id: string; title: string; error: string; }
+export interface SourceLink { label: string; url: string; }
+export type Platform = "windows" | "linux";
 export interface Diagnosis {
   id: string; confidence: Confidence; kind: Kind; title: string; message: string; error: string;
-  cause: string; solution: string; docs: string; source: string; lines: number[];
+  cause: string; solution: string; docs: string; source: string; sources: SourceLink[];
+  checked: string; unsourced: string | null; variant: string | null; lines: number[];
   occurrences: number; evidence: Evidence[]; fields: Record<string, string>;
   candidates: Candidate[]; rank_reason: string;
 }
 export interface RulesetInfo { version: string; hash: string; rules: number; }
 export interface Report {
   matches: Diagnosis[]; ruleset: RulesetInfo;
-  input: { bytes: number; lines: number; encoding: string; invalid_sequences: number; formats: string[] };
+  input: {
+    bytes: number; lines: number; encoding: string; invalid_sequences: number; formats: string[];
+    platform: Platform | null;
+  };
   error_lines: EvidenceLine[]; error_line_count: number; next_steps: string[]; notes: string[];
 }
 export interface RuleInfo {
   id: string; kind: Kind; title: string; message: string; error: string; cause: string;
-  solution: string; docs: string; source: string; stage: string | null;
+  solution: string; docs: string; source: string; sources: SourceLink[]; checked: string;
+  unsourced: string | null; stage: string | null;
 }
+export interface RetiredId { id: string; replaced_by: string[]; why: string; }
 "#;
 
 thread_local! {
@@ -147,6 +155,9 @@ struct RuleInfo<'a> {
     solution: &'a str,
     docs: &'a str,
     source: &'a str,
+    sources: Vec<crate::SourceLink>,
+    checked: &'a str,
+    unsourced: Option<&'a str>,
     stage: Option<&'a str>,
 }
 
@@ -168,11 +179,26 @@ pub fn rules() -> Result<JsValue, JsError> {
                 solution: &r.rule.solution,
                 docs: &r.rule.docs,
                 source: &r.rule.source,
+                sources: r
+                    .rule
+                    .sources
+                    .iter()
+                    .map(|s| crate::SourceLink::from_citation(s))
+                    .collect(),
+                checked: &r.rule.checked,
+                unsourced: r.rule.unsourced.as_deref(),
                 stage: r.rule.stage.as_deref(),
             })
             .collect();
         to_js(&list)
     })
+}
+
+/// Public ids that no longer name a rule, with the rows that replaced them, so old links keep
+/// working. Returns `RetiredId[]`.
+#[wasm_bindgen(js_name = retired, unchecked_return_type = "RetiredId[]")]
+pub fn retired() -> Result<JsValue, JsError> {
+    with_classifier(|c| to_js(&c.ruleset().manifest.retired))
 }
 
 /// Checks rule files given as `{path: content}` and returns the rule set's info, or an error

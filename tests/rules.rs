@@ -72,6 +72,15 @@ fn samples_produce_their_rule_first_and_near_misses_do_not() {
                 ));
                 continue;
             }
+            if best.variant != sample.variant {
+                failures.push(format!(
+                    "{}: sample {}: the meaning chosen should be {:?}, got {:?}",
+                    loaded.file,
+                    i + 1,
+                    sample.variant,
+                    best.variant
+                ));
+            }
             for (key, value) in &sample.fields {
                 if best.fields.get(key) != Some(value) {
                     failures.push(format!(

@@ -337,6 +337,11 @@ export class ArcTriageElement extends HTMLElement {
   #showRule(id, linkVersion, focus) {
     const { notice, results, status } = this.#ui;
     const row = engine.rules().find((r) => r.id === id);
+    const retired = row ? null : engine.retired().find((r) => r.id === id);
+    if (retired) {
+      this.#showRetired(retired);
+      return;
+    }
     if (!row) {
       results.replaceChildren();
       notice.hidden = false;
@@ -366,6 +371,27 @@ export class ArcTriageElement extends HTMLElement {
     );
     status.textContent = `Showing the row “${row.title}”.`;
     if (focus) card.focus();
+  }
+
+  /** An old public id: say what replaced it, and offer each replacement row. */
+  #showRetired(retired) {
+    const { notice, results, status } = this.#ui;
+    const byId = new Map(engine.rules().map((r) => [r.id, r]));
+    notice.hidden = false;
+    notice.replaceChildren(
+      h('p', { class: 'retired-rule' }, `The row “${retired.id}” this link points to was replaced. `, retired.why),
+      h(
+        'ul',
+        { class: 'replacements' },
+        retired.replaced_by.map((id) => {
+          const button = h('button', { type: 'button', class: 'row-link', 'data-rule-id': id }, byId.get(id)?.title ?? id);
+          button.addEventListener('click', () => this.#showRule(id, null, true));
+          return h('li', null, button);
+        }),
+      ),
+    );
+    results.replaceChildren();
+    status.textContent = `The linked row was replaced by ${retired.replaced_by.length} rows.`;
   }
 
   #fail(message) {

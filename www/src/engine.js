@@ -6,6 +6,7 @@ import wasmInit, {
   classifyText,
   classifyBytes as wasmClassifyBytes,
   rules as wasmRules,
+  retired as wasmRetired,
   prepare,
   checkRules as wasmCheckRules,
   Analysis,
@@ -18,6 +19,7 @@ let source = null;
 let starting = null;
 let info = null;
 let ruleList = null;
+let retiredList = null;
 
 /** Where the engine comes from: a URL of the .wasm, or its bytes (the single file). */
 export function setSource(wasmSource) {
@@ -76,6 +78,13 @@ export function rules() {
   ready();
   if (!ruleList) ruleList = wasmRules();
   return ruleList;
+}
+
+/** Public ids that no longer name a rule: `{id, replaced_by, why}`, so old links still work. */
+export function retired() {
+  ready();
+  if (!retiredList) retiredList = wasmRetired();
+  return retiredList;
 }
 
 /** The rule set's `{version, hash, rules}`. */

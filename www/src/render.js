@@ -96,6 +96,22 @@ function commandBlock(lines) {
   return pre;
 }
 
+/** "Source: a, b; checked 2026-11" under the solution, and what has no public source. */
+export function sourcesNote(row) {
+  if (!row.sources?.length) return null;
+  const links = [];
+  row.sources.forEach((s, i) => {
+    if (i) links.push(', ');
+    links.push(h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.label));
+  });
+  return h(
+    'div',
+    { class: 'sources' },
+    h('p', null, row.sources.length === 1 ? 'Source: ' : 'Sources: ', links, `; checked ${row.checked}.`),
+    row.unsourced ? h('p', { class: 'unsourced' }, 'Not publicly documented: ', row.unsourced) : null,
+  );
+}
+
 /** The table row: Message | Error | Probable cause | Solution. */
 function rowTable(row) {
   return h(
@@ -115,7 +131,7 @@ function rowTable(row) {
         h('td', { 'data-label': 'Message' }, row.message),
         h('td', { 'data-label': 'Error' }, h('code', { class: 'error-text' }, row.error)),
         h('td', { 'data-label': 'Probable cause' }, prose(row.cause)),
-        h('td', { 'data-label': 'Solution' }, prose(row.solution)),
+        h('td', { 'data-label': 'Solution' }, prose(row.solution), sourcesNote(row)),
       ),
     ),
   );
