@@ -167,7 +167,7 @@ fn decode<'a>(text: &'a str, origin: Option<&mut Vec<u32>>) -> Cow<'a, str> {
     }
     let layers = if looks_escaped_logrus(&current) {
         2
-    } else if has_logrus_fields(&current) {
+    } else if has_logrus_fields(&current) || has_json_string_escapes(&current) {
         1
     } else {
         0
@@ -527,6 +527,13 @@ fn looks_escaped_logrus(text: &str) -> bool {
     text.starts_with("time=\\\"") || text.starts_with("level=\\\"") || text.contains(" msg=\\\"")
 }
 
+/// Text a JSON serialiser escaped (wrapper output such as Azure Local's deployment status, or
+/// PowerShell's `ConvertTo-Json`, which writes `'` as `\u0027` and `>` as `\u003e`). Only these
+/// two escapes count: a Windows path's backslashes alone must stay as they are.
+fn has_json_string_escapes(text: &str) -> bool {
+    text.contains("\\\"") || text.contains("\\u00")
+}
+
 /// The line carries logrus fields, whose quoted values use Go escapes.
 fn has_logrus_fields(text: &str) -> bool {
     memchr::memchr(b'\\', text.as_bytes()).is_some()
@@ -619,7 +626,11 @@ fn read_header(text: &str, info: &mut LineInfo) {
     }
     if is_prompt_or_record_line(b) {
         info.starts_record = true;
-        if b.starts_with(b"PS ") || b.starts_with(b"At ") || b.starts_with(b"+ ") {
+        if b.starts_with(b"PS ")
+            || b.starts_with(b"PS>")
+            || b.starts_with(b"At ")
+            || b.starts_with(b"+ ")
+        {
             info.mark(Format::PowerShell);
         }
         return;
@@ -681,8 +692,15 @@ fn bracket_or_word_level(b: &[u8]) -> Option<Level> {
 }
 
 fn is_prompt_or_record_line(b: &[u8]) -> bool {
-    // PowerShell prompt `PS C:\> ...` and error-record lines.
+    // PowerShell prompt `PS C:\> ...` and error-record lines; a transcript's `PS>` prompt.
     if b.starts_with(b"PS ") && b.iter().take(260).any(|c| *c == b'>') {
+        return true;
+    }
+    if b.starts_with(b"PS>") {
+        return true;
+    }
+    // A transcript's `**********************` banner separates its header from the session.
+    if b.len() >= 10 && b.iter().all(|c| *c == b'*') {
         return true;
     }
     if b.starts_with(b"At line:") || b.starts_with(b"+ ") || b == b"+" {
@@ -855,6 +873,32 @@ mod tests {
         assert!(clean("At line:1 char:1").1.starts_record);
         let (t, _) = clean("Line 8425: time=\"x\" level=debug msg=\"y\"");
         assert!(t.starts_with("time="));
+    }
+
+    #[test]
+    fn json_escaped_wrapper_text_is_decoded_but_windows_paths_are_not() {
+        let deployment = r#""Exception": "Type \u0027ConnectArc\u0027 raised an exception:\n\nAZCMAgent command failed with error:  \u003e\u003e exitcode: 42.","#;
+        assert_eq!(
+            decode_record(deployment),
+            r#""Exception": "Type 'ConnectArc' raised an exception:  AZCMAgent command failed with error:  >> exitcode: 42.","#
+        );
+        let path = r"Cannot find path '\\dc01\share\AzureConnectedMachineAgent.msi' because it does not exist.";
+        assert_eq!(decode_record(path), path, "no JSON escape, no decoding");
+    }
+
+    #[test]
+    fn powershell_transcripts() {
+        let (t, i) = clean(
+            "PS>TerminatingError(Invoke-WebRequest): \"The remote name could not be resolved\"",
+        );
+        assert!(i.starts_record);
+        assert!(t.starts_with("PS>"));
+        assert!(clean("**********************").1.starts_record);
+        assert!(
+            !clean("Transcript started, output file is C:\\t.txt")
+                .1
+                .starts_record
+        );
     }
 
     #[test]
