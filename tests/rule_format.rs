@@ -1,0 +1,257 @@
+//! What the rule format promises beyond matching: numeric exit codes name their AZCM code's rule,
+//! a code with several meanings picks the right one, every diagnosis carries its sources, and
+//! retired public ids stay answerable. Small rule sets written here keep each promise visible.
+
+use arc_triage::render::{Style, markdown_table, report_text, rule_list};
+use arc_triage::{Classifier, Platform, RuleSet};
+
+const MANIFEST: &str = r#"
+version = "2026.11.26"
+[no_match]
+steps = ["rerun with --verbose"]
+
+[[exit_code]]
+regex = 'azcmagent command failed with error: (?:>> )?exit ?code ?[:=]? (?P<exit_code>\d{1,3})\b'
+
+[[exit_code]]
+regex = '''azcmagent(?:\.exe)?["']?\x20.{0,160}?(?:exit(?:ed)?(?: with)?(?: exit)? code|exit ?status)[ :=\[(]{0,4}(?P<exit_code>\d{1,3})\b'''
+unless = 'error installing azcmagent \(exit code'
+
+[platform]
+windows = ["PS C:\\", "C:\\ProgramData"]
+linux = ["/var/opt/azcmagent", "sudo "]
+
+[[retired]]
+id = "old-install-row"
+replaced_by = ["azcm0042", "azcm0147"]
+why = "Microsoft now documents each code on its own."
+"#;
+
+const CODE_42: &str = r#"
+id = "azcm0042"
+kind = "code"
+exit_code = 42
+source = "azcm-codes"
+title = "AZCM0042: creating the resource failed"
+error = "AZCM0042"
+cause = "ARM refused."
+solution = "Read the ARM error."
+docs = "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"
+sources = ["https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard#agent-exit-codes", "Azure/AzureLocal-Supportability#184"]
+checked = "2026-11"
+unsourced = "Nothing public says why ARM refused."
+[[match]]
+regex = '(?P<azcm_code>AZCM0042)'
+[[sample]]
+text = "Exit Code:  AZCM0042"
+[[near_miss]]
+text = "Exit Code:  AZCM0043"
+why = "another code"
+"#;
+
+const CODE_147: &str = r#"
+id = "azcm0147"
+kind = "code"
+source = "azcm-codes"
+title = "AZCM0147: version not found (Linux) or Azure VM (Windows)"
+error = "AZCM0147"
+cause = "Both meanings."
+solution = "Both fixes."
+docs = "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"
+sources = ["https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"]
+checked = "2026-11-26"
+[[match]]
+regex = '(?P<azcm_code>AZCM0147)'
+[[match]]
+regex = 'desired_version not found: (?P<version>[0-9.]{1,20})'
+variant = "linux"
+[[variant]]
+id = "linux"
+platform = "linux"
+title = "AZCM0147: the requested agent version is not in the repository"
+cause = "Linux meaning."
+solution = "List the versions."
+[[variant]]
+id = "windows"
+platform = "windows"
+title = "AZCM0147: the agent cannot be installed on an Azure VM"
+cause = "Windows meaning."
+solution = "See azure-vm-detected."
+[[sample]]
+text = "AZCM0147"
+[[near_miss]]
+text = "AZCM0148"
+why = "another code"
+"#;
+
+fn classifier() -> Classifier {
+    let set = RuleSet::from_files([
+        ("rules/ruleset.toml", MANIFEST),
+        ("rules/azcm/azcm0042.toml", CODE_42),
+        ("rules/azcm/azcm0147.toml", CODE_147),
+    ])
+    .expect("the test rules are valid");
+    Classifier::new(set).expect("the test rules compile")
+}
+
+fn ids(c: &Classifier, text: &str) -> Vec<String> {
+    c.classify(text).matches.into_iter().map(|d| d.id).collect()
+}
+
+#[test]
+fn a_wrappers_numeric_exit_code_names_the_code_rule() {
+    let c = classifier();
+    for text in [
+        "Bootstrap reported error: A ArcAgentConnectionException error occurred with the message: 'AZCMAgent command failed with error:  >> exitcode: 42. Additional Info: See https://aka.ms/arc/azcmerror'",
+        "azcmagent connect failed with exit code 42",
+        "\"C:\\Program Files\\AzureConnectedMachineAgent\\azcmagent.exe\" connect exited with code 42",
+    ] {
+        let report = c.classify(text);
+        let d = report
+            .matches
+            .first()
+            .unwrap_or_else(|| panic!("`{text}` matched nothing"));
+        assert_eq!(d.id, "azcm0042", "{text}");
+        assert_eq!(d.fields["exit_code"], "42");
+        assert_eq!(d.fields["azcm_code"], "AZCM0042");
+        assert!(
+            d.evidence[0].lines[0].span.is_some(),
+            "the number is highlighted"
+        );
+    }
+}
+
+#[test]
+fn exit_codes_nobody_claims_or_that_are_not_the_agents_name_nothing() {
+    let c = classifier();
+    assert!(ids(&c, "azcmagent connect failed with exit code 43").is_empty());
+    assert!(
+        ids(&c, "exit code 42").is_empty(),
+        "no azcmagent in the record"
+    );
+    assert!(
+        ids(
+            &c,
+            "./install_linux_azcmagent.sh: error installing azcmagent (exit code: 42). See 'apt' command logs"
+        )
+        .is_empty(),
+        "the package manager's exit code, not the agent's"
+    );
+    assert!(ids(&c, "azcmagent connect failed with exit code 420").is_empty());
+}
+
+#[test]
+fn the_matching_text_picks_a_meaning_before_the_platform_does() {
+    let c = classifier();
+    let report = c.classify(
+        "PS C:\\> .\\install.ps1\n./install_linux_azcmagent.sh: desired_version not found: 1.99\nAZCM0147",
+    );
+    let d = &report.matches[0];
+    assert_eq!(d.variant.as_deref(), Some("linux"));
+    assert_eq!(
+        d.title,
+        "AZCM0147: the requested agent version is not in the repository"
+    );
+    assert_eq!(d.cause, "Linux meaning.");
+    assert_eq!(d.fields["version"], "1.99");
+    assert!(
+        d.rank_reason.contains("text after the code says"),
+        "{}",
+        d.rank_reason
+    );
+}
+
+#[test]
+fn the_logs_platform_picks_a_meaning_when_the_text_does_not() {
+    let c = classifier();
+    let windows = c.classify("PS C:\\> & C:\\ProgramData\\install_windows_azcmagent.ps1\nAZCM0147");
+    assert_eq!(windows.input.platform, Some(Platform::Windows));
+    let d = &windows.matches[0];
+    assert_eq!(d.variant.as_deref(), Some("windows"));
+    assert_eq!(d.solution, "See azure-vm-detected.");
+    assert!(
+        d.rank_reason.contains("Windows machine"),
+        "{}",
+        d.rank_reason
+    );
+
+    let linux = c.classify("$ sudo bash install.sh\nsudo ls /var/opt/azcmagent\nAZCM0147");
+    assert_eq!(linux.input.platform, Some(Platform::Linux));
+    assert_eq!(linux.matches[0].variant.as_deref(), Some("linux"));
+
+    let unknown = c.classify("Exit Code: AZCM0147");
+    assert_eq!(unknown.input.platform, None);
+    let d = &unknown.matches[0];
+    assert_eq!(
+        d.variant, None,
+        "no clue: the rule's own text names both meanings"
+    );
+    assert_eq!(d.cause, "Both meanings.");
+
+    let tied = c.classify("PS C:\\> x\nsudo y\nAZCM0147");
+    assert_eq!(
+        tied.input.platform, None,
+        "as many Windows as Linux signals"
+    );
+}
+
+#[test]
+fn every_diagnosis_carries_its_sources_and_when_they_were_checked() {
+    let c = classifier();
+    let report = c.classify("Exit Code:  AZCM0042");
+    let d = &report.matches[0];
+    assert_eq!(d.checked, "2026-11");
+    assert_eq!(d.sources.len(), 2);
+    assert_eq!(
+        d.sources[0].url,
+        "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard#agent-exit-codes"
+    );
+    assert_eq!(d.sources[1].label, "Azure/AzureLocal-Supportability#184");
+    assert_eq!(
+        d.sources[1].url,
+        "https://github.com/Azure/AzureLocal-Supportability/issues/184"
+    );
+    assert_eq!(
+        d.unsourced.as_deref(),
+        Some("Nothing public says why ARM refused.")
+    );
+    let json = serde_json::to_value(&report).expect("serialisable");
+    assert_eq!(
+        json["matches"][0]["sources"][1]["label"],
+        "Azure/AzureLocal-Supportability#184"
+    );
+    assert_eq!(json["input"]["platform"], serde_json::Value::Null);
+    let text = report_text(&report, Style::Plain, None);
+    assert!(
+        text.contains("Sources:  learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard#agent-exit-codes")
+            || text.contains("Sources:  https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard#agent-exit-codes"),
+        "{text}"
+    );
+    assert!(text.contains("checked 2026-11"), "{text}");
+    assert!(
+        text.contains("Unsourced: Nothing public says why ARM refused."),
+        "{text}"
+    );
+}
+
+#[test]
+fn retired_ids_are_listed_with_what_replaced_them() {
+    let c = classifier();
+    let set = c.ruleset();
+    let retired = set.retired("old-install-row").expect("retired id known");
+    assert_eq!(retired.replaced_by, ["azcm0042", "azcm0147"]);
+    assert!(set.get("old-install-row").is_none(), "not a rule any more");
+    let list = rule_list(set);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("old-install-row")
+                && l.ends_with("replaced by azcm0042, azcm0147")),
+        "{list}"
+    );
+    let table = markdown_table(set);
+    assert!(table.contains("| `old-install-row` | retired |"), "{table}");
+    assert!(
+        table.contains("[Azure/AzureLocal-Supportability#184](https://github.com/Azure/AzureLocal-Supportability/issues/184)"),
+        "the table cites sources as links: {table}"
+    );
+}
