@@ -3,7 +3,7 @@
 //! retired public ids stay answerable. Small rule sets written here keep each promise visible.
 
 use arc_triage::render::{Style, markdown_table, report_text, rule_list};
-use arc_triage::{Classifier, Platform, RuleSet};
+use arc_triage::{Classifier, Kind, Platform, RuleSet};
 
 const MANIFEST: &str = r#"
 version = "2026.11.26"
@@ -14,7 +14,7 @@ steps = ["rerun with --verbose"]
 regex = 'azcmagent command failed with error: (?:>> )?exit ?code ?[:=]? (?P<exit_code>\d{1,3})\b'
 
 [[exit_code]]
-regex = '''azcmagent(?:\.exe)?["']?\x20.{0,160}?(?:exit(?:ed)?(?: with)?(?: exit)? code|exit ?status)[ :=\[(]{0,4}(?P<exit_code>\d{1,3})\b'''
+regex = '''azcmagent(?:\.exe)?["']?\x20.{0,160}?(?:exit(?:ed)?(?: with)?(?: exit)? (?:code|status)|exit ?status)[ :=\[(]{0,4}(?P<exit_code>\d{1,3})\b'''
 unless = 'error installing azcmagent \(exit code'
 
 [platform]
@@ -254,4 +254,57 @@ fn retired_ids_are_listed_with_what_replaced_them() {
         table.contains("[Azure/AzureLocal-Supportability#184](https://github.com/Azure/AzureLocal-Supportability/issues/184)"),
         "the table cites sources as links: {table}"
     );
+}
+
+/// The shipped manifest's exit-code patterns, on the shapes wrappers print (Azure Local's
+/// bootstrap, PowerShell's `$LASTEXITCODE`, scripts and schedulers), and on the numbers that
+/// are not the agent's.
+#[test]
+fn shipped_exit_code_patterns_read_the_wrappers_people_paste() {
+    let c = Classifier::builtin().expect("the built-in rules load");
+    let named = |text: &str| -> Option<(String, String)> {
+        let report = c.classify(text);
+        let d = report
+            .matches
+            .iter()
+            .find(|d| d.kind == Kind::Code && d.fields.contains_key("exit_code"))?;
+        Some((d.id.clone(), d.fields["exit_code"].clone()))
+    };
+    let want = |id: &str, n: &str| Some((id.to_string(), n.to_string()));
+    for (text, expected) in [
+        (
+            "Bootstrap reported error: A ArcAgentConnectionException error occurred with the message: 'AZCMAgent command failed with error:  >> exitcode: 42. Additional Info: See https://aka.ms/arc/azcmerror'",
+            want("azcm0042", "42"),
+        ),
+        ("PS C:\\> $LASTEXITCODE\n26", want("azcm0026", "26")),
+        (
+            "Write-Host: azcmagent exit code: $LASTEXITCODE = 41",
+            want("azcm0041", "41"),
+        ),
+        (
+            "azcmagent connect failed with exit code 44",
+            want("azcm0044", "44"),
+        ),
+        (
+            "/opt/azcmagent/bin/azcmagent connect exited with status 67",
+            want("azcm0067", "67"),
+        ),
+        (
+            "Azure Arc onboarding failed with exit code 43",
+            want("azcm0043", "43"),
+        ),
+        (
+            "Arc registration failing with error 42",
+            want("azcm0042", "42"),
+        ),
+        ("make: *** [all] exit code 42", None),
+        ("Process exited with code 26", None),
+        (
+            "./install_linux_azcmagent.sh: error installing azcmagent (exit code: 1). See 'apt' command logs for more information.",
+            None,
+        ),
+        ("PS C:\\> $LASTEXITCODE\n0", None),
+    ] {
+        assert_eq!(named(text), expected, "{text}");
+    }
 }

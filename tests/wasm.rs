@@ -3,7 +3,9 @@
 //! the errors it gets for bad input. Nothing may trap.
 #![cfg(target_arch = "wasm32")]
 
-use arc_triage::wasm::{Analysis, check_rules, classify_bytes, classify_text, prepare, rules};
+use arc_triage::wasm::{
+    Analysis, check_rules, classify_bytes, classify_text, prepare, retired, rules,
+};
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -125,6 +127,27 @@ fn rules_lists_every_rule_with_its_row() {
         .find(|r| get(r, "id") == "spn-invalid-secret")
         .unwrap();
     assert_eq!(get(&stage, "stage"), "spn-token-failed");
+    // Every row says where its advice comes from, as links ready to show.
+    for r in list.iter() {
+        let id = get(&r, "id").as_string().unwrap();
+        let sources = Array::from(&get(&r, "sources"));
+        assert!(sources.length() > 0, "{id} has no sources");
+        let url = get(&sources.get(0), "url").as_string().unwrap();
+        assert!(url.starts_with("https://"), "{id}: {url}");
+        assert!(get(&r, "checked").as_string().unwrap().starts_with("20"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn retired_ids_say_what_replaced_them() {
+    let list = Array::from(&retired().expect("lists"));
+    let windows = list
+        .iter()
+        .find(|r| get(r, "id") == "azcm-install-windows")
+        .expect("the old Windows install row is retired, not forgotten");
+    let replaced = Array::from(&get(&windows, "replaced_by"));
+    assert_eq!(replaced.get(0), "azcm0147");
+    assert!(get(&windows, "why").as_string().unwrap().len() > 20);
 }
 
 #[wasm_bindgen_test]

@@ -84,3 +84,35 @@ test('the list of every known problem is grouped by source and opens a row', asy
   await expect(w.first).toHaveAttribute('data-rule-id', 'azcm0018');
   await expect(w.first).toBeFocused();
 });
+
+test('a row says where its advice comes from and when it was checked', async ({ page }) => {
+  await page.goto('./#rule=tls-inspection');
+  const w = widget(page);
+  await ready(w);
+  const sources = w.first.locator('td[data-label=Solution] .sources');
+  await expect(sources).toContainText(/Sources?: .+; checked \d{4}-\d{2}/);
+  // Links to Microsoft's documentation and to public issues, opened outside the widget.
+  const links = sources.locator('a');
+  expect(await links.count()).toBeGreaterThan(0);
+  for (const href of await links.evaluateAll((a) => a.map((x) => x.getAttribute('href')))) {
+    expect(href).toMatch(/^https:\/\/(learn\.microsoft\.com|github\.com)\//);
+  }
+  await expect(links.first()).toHaveAttribute('rel', 'noopener noreferrer');
+});
+
+test('a link to a retired row says what replaced it and opens the replacements', async ({ page }) => {
+  await page.goto('./#rule=azcm-install-windows&v=2026.11.25.2');
+  const w = widget(page);
+  await ready(w);
+  const notice = w.host.locator('.notice');
+  await expect(notice.locator('.retired-rule')).toContainText('“azcm-install-windows”');
+  const replacements = notice.locator('.replacements button.row-link');
+  await expect(replacements).toHaveCount(6);
+  expect(await replacements.evaluateAll((b) => b.map((x) => x.dataset.ruleId))).toEqual([
+    'azcm0147', 'azcm0148', 'azcm0149', 'azcm0150', 'azcm0151', 'azcm0152',
+  ]);
+  await expect(w.cards).toHaveCount(0);
+  await replacements.nth(1).click();
+  await expect(w.first).toHaveAttribute('data-rule-id', 'azcm0148');
+  await expect(w.first).toBeFocused();
+});
