@@ -160,9 +160,11 @@ fn decode<'a>(text: &'a str, origin: Option<&mut Vec<u32>>) -> Cow<'a, str> {
             }
             *current = Cow::Owned(out);
         };
-    if let Some(body) = json_body_start(&current) {
-        let (out, mut idx) = unescape(&current[body..], Escapes::Json, tracking);
-        idx.iter_mut().for_each(|i| *i += body as u32);
+    // A JSON line (a log collector's envelope, an ARM error body, an install script's
+    // `--output` file): its string escapes are undone over the whole line, so the fields beside
+    // the message (`"code": "AuthorizationFailed"`) stay visible to the rules.
+    if current.starts_with('{') && memchr::memchr(b'\\', current.as_bytes()).is_some() {
+        let (out, idx) = unescape(&current, tracking);
         layer(&mut current, &mut map, out, idx);
     }
     let layers = if looks_escaped_logrus(&current) {
@@ -173,7 +175,7 @@ fn decode<'a>(text: &'a str, origin: Option<&mut Vec<u32>>) -> Cow<'a, str> {
         0
     };
     for _ in 0..layers {
-        let (out, idx) = unescape(&current, Escapes::Go, tracking);
+        let (out, idx) = unescape(&current, tracking);
         layer(&mut current, &mut map, out, idx);
     }
     if let (Some(origin), Some(map)) = (origin, map) {
@@ -182,18 +184,10 @@ fn decode<'a>(text: &'a str, origin: Option<&mut Vec<u32>>) -> Cow<'a, str> {
     current
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Escapes {
-    /// A JSON string body: stops at the closing quote.
-    Json,
-    /// Go `%q` quoting inside logrus values: the whole text.
-    Go,
-}
-
-/// Undoes one layer of escapes. Escaped line breaks, tabs and other control characters become
+/// Undoes one layer of Go `%q` / JSON string escapes over the whole text. Escaped line breaks, tabs and other control characters become
 /// spaces, so a record stays on one line. With `tracking`, also returns the input offset each
 /// output byte came from.
-fn unescape(text: &str, kind: Escapes, tracking: bool) -> (String, Vec<u32>) {
+fn unescape(text: &str, tracking: bool) -> (String, Vec<u32>) {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut idx: Vec<u32> = Vec::new();
@@ -206,11 +200,8 @@ fn unescape(text: &str, kind: Escapes, tracking: bool) -> (String, Vec<u32>) {
         }
     };
     loop {
-        // Copy the run up to the next escape (or closing quote) in one go.
-        let next = match kind {
-            Escapes::Json => memchr::memchr2(b'\\', b'"', &bytes[i..]),
-            Escapes::Go => memchr::memchr(b'\\', &bytes[i..]),
-        };
+        // Copy the run up to the next escape in one go.
+        let next = memchr::memchr(b'\\', &bytes[i..]);
         let run_end = next.map_or(bytes.len(), |n| i + n);
         out.push_str(&text[i..run_end]);
         if tracking {
@@ -218,9 +209,6 @@ fn unescape(text: &str, kind: Escapes, tracking: bool) -> (String, Vec<u32>) {
         }
         let Some(_) = next else { break };
         let at = run_end;
-        if bytes[at] == b'"' {
-            break;
-        }
         let Some(&escaped) = bytes.get(at + 1) else {
             push(&mut out, &mut idx, '\\', at);
             break;
@@ -256,7 +244,7 @@ fn unescape(text: &str, kind: Escapes, tracking: bool) -> (String, Vec<u32>) {
                 i += 4;
                 push(&mut out, &mut idx, c, at);
             }
-            b'x' if kind == Escapes::Go => {
+            b'x' => {
                 match text
                     .get(i..i + 2)
                     .and_then(|h| u8::from_str_radix(h, 16).ok())
@@ -835,8 +823,14 @@ mod tests {
         assert!(i.starts_record);
         assert_eq!(i.level, Some(Level::Fatal));
         assert_eq!(
-            decode_record(&t).trim_end(),
-            r#"time="2023-05-05T10:25:32+01:00" level=fatal msg="Private Link Scope <id> "x"""#
+            decode_record(&t),
+            r#"{"log":"time="2023-05-05T10:25:32+01:00" level=fatal msg="Private Link Scope <id> "x"" ","stream":"stderr"}"#
+        );
+        // Fields beside the message stay: an ARM error body, an install script's --output file.
+        let arm = r#"{"error":{"code":"AuthorizationFailed","message":"The client \u0027x\u0027 with object id \u0027y\u0027 does not have authorization"}}"#;
+        assert_eq!(
+            decode_record(arm),
+            r#"{"error":{"code":"AuthorizationFailed","message":"The client 'x' with object id 'y' does not have authorization"}}"#
         );
         let escaped = r#"time=\"2023-05-05\" level=error msg=\"a \\\"quoted\\\" word\""#;
         assert_eq!(
