@@ -495,10 +495,14 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
             "add text close to the rule's that must not match it, with `why`",
         ));
     }
-    let fields: BTreeSet<&str> = checked
+    let mut fields: BTreeSet<&str> = checked
         .iter()
         .flat_map(|c| c.fields.iter().map(String::as_str))
         .collect();
+    if rule.exit_code.is_some() {
+        // The manifest's exit-code patterns name this rule with these two fields.
+        fields.extend(["exit_code", "azcm_code"]);
+    }
     for sample in &rule.samples {
         if let Some(missing) = sample.fields.keys().find(|k| !fields.contains(k.as_str())) {
             return Err(fail(
