@@ -778,11 +778,25 @@ impl<'c> Work<'c> {
                 agg.last_line,
             ));
         }
-        // Specific before generic, then the most severe, then the latest: the last fatal error
-        // comes before the retries that preceded it.
+        // A cause that produces another one found in the same log ranks before it.
+        let mut led_by: BTreeMap<String, String> = BTreeMap::new();
+        for (d, _, _) in matches
+            .iter()
+            .filter(|(d, _, _)| d.confidence == Confidence::Exact)
+        {
+            if let Some(r) = set.get(&d.id) {
+                for target in &r.rule.leads_to {
+                    if matches.iter().any(|(m, _, _)| &m.id == target) {
+                        led_by.entry(target.clone()).or_insert_with(|| d.id.clone());
+                    }
+                }
+            }
+        }
+        // Specific before generic, a cause before the causes it leads to, then the most severe,
+        // then the latest: the last fatal error comes before the retries that preceded it.
         matches.sort_by(|(a, la, na), (b, lb, nb)| {
-            (a.confidence, a.kind)
-                .cmp(&(b.confidence, b.kind))
+            (a.confidence, a.kind, led_by.contains_key(&a.id))
+                .cmp(&(b.confidence, b.kind, led_by.contains_key(&b.id)))
                 .then(lb.cmp(la))
                 .then(nb.cmp(na))
                 .then(a.id.cmp(&b.id))
@@ -793,7 +807,14 @@ impl<'c> Work<'c> {
         let mut matches: Vec<Diagnosis> = matches
             .into_iter()
             .map(|(mut d, level, last)| {
-                d.rank_reason = rank_reason(&d, level, last, has_cause);
+                d.rank_reason = match led_by.get(&d.id) {
+                    Some(by) => format!(
+                        "Consequence: `{by}` above leads to this error, so it ranks after it \
+                         ({}).",
+                        seen(&d, last)
+                    ),
+                    None => rank_reason(&d, level, last, has_cause),
+                };
                 if let Some(note) = variant_notes.get(&d.id) {
                     d.rank_reason.push_str(note);
                 }
@@ -849,11 +870,15 @@ fn level_name(level: Level) -> &'static str {
     }
 }
 
-fn rank_reason(d: &Diagnosis, level: Option<Level>, last: u64, has_cause: bool) -> String {
-    let seen = match d.occurrences {
+fn seen(d: &Diagnosis, last: u64) -> String {
+    match d.occurrences {
         1 => format!("seen once, at line {last}"),
         n => format!("seen {n} times, last at line {last}"),
-    };
+    }
+}
+
+fn rank_reason(d: &Diagnosis, level: Option<Level>, last: u64, has_cause: bool) -> String {
+    let seen = seen(d, last);
     let level = level.map_or("", level_name);
     match (d.confidence, d.kind) {
         (Confidence::Partial, _) => format!(

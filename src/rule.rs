@@ -50,6 +50,10 @@ pub struct Rule {
     /// AZCM00NN). Wrappers that print only the number (`exitcode: 42`) name this rule.
     #[serde(default)]
     pub exit_code: Option<u16>,
+    /// Causes whose errors this one produces later in the same log (a secret that cannot be
+    /// decrypted is then refused as invalid): when both are found, they rank after this one.
+    #[serde(default)]
+    pub leads_to: Vec<String>,
     /// For a row of the table: the id of its stage rule (the Message it shares with sibling rows).
     #[serde(default)]
     pub stage: Option<String>,

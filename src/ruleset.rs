@@ -553,6 +553,30 @@ fn check_corpus(rules: &[LoadedRule], manifest: &Manifest) -> Result<(), Error> 
             });
         }
     }
+    for r in rules {
+        for target in &r.rule.leads_to {
+            let fail = |problem: String| {
+                Err(Error::rule(
+                    &r.file,
+                    &r.rule.id,
+                    problem,
+                    "`leads_to` names other cause rules whose errors this cause produces",
+                ))
+            };
+            match rules.iter().find(|t| &t.rule.id == target) {
+                None => return fail(format!("`leads_to` names `{target}`, which is not a rule")),
+                Some(t) if t.rule.kind != Kind::Cause || r.rule.kind != Kind::Cause => {
+                    return fail(format!(
+                        "`leads_to = [\"{target}\"]` links rules that are not both causes"
+                    ));
+                }
+                Some(t) if t.rule.id == r.rule.id || t.rule.leads_to.contains(&r.rule.id) => {
+                    return fail(format!("`{}` and `{target}` lead to each other", r.rule.id));
+                }
+                Some(_) => {}
+            }
+        }
+    }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for r in rules {
         if let Some(other) = seen.insert(&r.rule.id, &r.file) {
