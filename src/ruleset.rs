@@ -799,6 +799,45 @@ why = "different"
     }
 
     #[test]
+    fn leads_to_links_existing_causes_one_way() {
+        let a = rule("a-rule", "leads_to = [\"b-rule\"]");
+        let b = rule("b-rule", "");
+        assert!(
+            load(&[
+                ("rules/ruleset.toml", MANIFEST_OK),
+                ("rules/a-rule.toml", &a),
+                ("rules/b-rule.toml", &b),
+            ])
+            .is_ok()
+        );
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &a),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("`b-rule`, which is not a rule"), "{err}");
+        let back = rule("b-rule", "leads_to = [\"a-rule\"]");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &a),
+            ("rules/b-rule.toml", &back),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("lead to each other"), "{err}");
+        let code = rule("b-rule", "").replace("kind = \"cause\"", "kind = \"code\"");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &a),
+            ("rules/b-rule.toml", &code),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("not both causes"), "{err}");
+    }
+
+    #[test]
     fn retired_ids_must_point_at_rules() {
         let manifest = format!(
             "{MANIFEST_OK}[[retired]]\nid = \"old-row\"\nreplaced_by = [\"a-rule\"]\nwhy = \"split\"\n"

@@ -162,7 +162,7 @@ fn table_2026(heading: &str) -> Vec<(String, String)> {
 const MEANING: &[(&str, &[&str])] = &[
     ("AZCM0001", &["unknown"]),
     ("AZCM0002", &["internal"]),
-    ("AZCM0003", &["not supported|unsupported"]),
+    ("AZCM0003", &["not supported|unsupported|isn't supported"]),
     ("AZCM0004", &["proxy"]),
     ("AZCM0005", &["log"]),
     ("AZCM0006", &["initiali"]),

@@ -304,7 +304,79 @@ fn shipped_exit_code_patterns_read_the_wrappers_people_paste() {
             None,
         ),
         ("PS C:\\> $LASTEXITCODE\n0", None),
+        (
+            "dpkg: error processing package azcmagent (--configure):\n installed azcmagent package post-installation script subprocess returned error exit status 1",
+            None,
+        ),
     ] {
         assert_eq!(named(text), expected, "{text}");
     }
+}
+
+fn cause(id: &str, regex: &str, extra: &str) -> String {
+    format!(
+        r#"id = "{id}"
+kind = "cause"
+source = "field-reports"
+title = "{id}"
+error = "{id}"
+cause = "c"
+solution = "s"
+docs = "https://learn.microsoft.com/azure/azure-arc/servers/overview"
+sources = ["https://learn.microsoft.com/azure/azure-arc/servers/overview"]
+checked = "2026-11"
+{extra}
+[[match]]
+regex = '{regex}'
+[[sample]]
+text = "{regex}"
+[[near_miss]]
+text = "nothing"
+why = "unrelated"
+"#
+    )
+}
+
+/// A cause that produces another later in the log ranks first, although the consequence is the
+/// latest and most severe line; without the link, the latest line would win.
+#[test]
+fn a_cause_ranks_before_the_causes_it_leads_to() {
+    let rules = |extra: &str| {
+        let set = RuleSet::from_files([
+            ("rules/ruleset.toml", MANIFEST),
+            ("rules/azcm/azcm0042.toml", CODE_42),
+            ("rules/azcm/azcm0147.toml", CODE_147),
+            (
+                "rules/field/secret-undecryptable.toml",
+                &cause("secret-undecryptable", "could not be decrypted", extra),
+            ),
+            (
+                "rules/field/secret-refused.toml",
+                &cause("secret-refused", "invalid client secret", ""),
+            ),
+        ])
+        .expect("valid");
+        Classifier::new(set).expect("compiles")
+    };
+    let log = "[2024-04-22][10:00:01] ERROR The specified data could not be decrypted.\n\
+               time=\"2024-04-22T10:00:05Z\" level=fatal msg=\"Invalid client secret is provided\"";
+    let plain = rules("").classify(log);
+    assert_eq!(
+        plain.matches[0].id, "secret-refused",
+        "latest and fatal first"
+    );
+    let linked = rules("leads_to = [\"secret-refused\"]").classify(log);
+    let ids: Vec<&str> = linked.matches.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["secret-undecryptable", "secret-refused"]);
+    assert!(
+        linked.matches[1]
+            .rank_reason
+            .starts_with("Consequence: `secret-undecryptable` above leads to this error"),
+        "{}",
+        linked.matches[1].rank_reason
+    );
+    // Alone, the consequence is an ordinary cause.
+    let alone = rules("leads_to = [\"secret-refused\"]")
+        .classify("level=fatal msg=\"Invalid client secret is provided\"");
+    assert!(alone.matches[0].rank_reason.starts_with("Exact match"));
 }
