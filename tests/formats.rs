@@ -428,6 +428,8 @@ fn a_known_step_with_an_unknown_detail_is_partial_with_candidates() {
     assert_eq!(
         candidates,
         [
+            "conditional-access-blocked",
+            "device-code-expired",
             "device-flow-forbidden",
             "device-flow-network-unreachable",
             "device-flow-no-such-host"

@@ -54,7 +54,7 @@ test.describe('the page', () => {
     );
     await expect(w.first).toHaveAttribute('data-confidence', 'partial');
     await expect(w.first).toHaveAttribute('data-rule-id', 'device-flow-failed');
-    await expect(w.first.locator('[data-candidate]')).toHaveCount(3);
+    await expect(w.first.locator('[data-candidate]')).toHaveCount(5);
   });
 
   test('no match is an answer: error lines and next steps', async ({ page }) => {
