@@ -108,7 +108,14 @@ impl Classifier {
             for (pattern, checked) in loaded.rule.patterns.iter().zip(&loaded.checked) {
                 let compile = |src: &str| {
                     crate::pattern::compile(src).map_err(|e| {
-                        Error::rule(&loaded.file, &loaded.rule.id, e, "fix the regex syntax")
+                        Error::rule(
+                            &loaded.file,
+                            &loaded.rule.id,
+                            format!("pattern `{src}` does not compile: {e}"),
+                            "the rule lint accepted its syntax, so it is too large once \
+                             compiled: shorten bounded gaps such as `.{0,400}` and long \
+                             alternations",
+                        )
                     })
                 };
                 let index = patterns.len();

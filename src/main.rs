@@ -120,7 +120,13 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Action::Check(dir) => {
-            return match load_dir(dir) {
+            // Compiling is part of checking: the lint reads syntax, the classifier builds it.
+            let compiled = load_dir(dir).and_then(|set| {
+                Classifier::new(set.clone())
+                    .map(|_| set)
+                    .map_err(|e| e.to_string())
+            });
+            return match compiled {
                 Ok(set) => {
                     println!(
                         "{dir}: {} rules are valid (version {}, hash {})",

@@ -72,6 +72,19 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
         .map_err(|e| one_line(&e.to_string()))
 }
 
+/// Parses a rule pattern exactly as [`compile`] reads it, without building the matcher: the
+/// lint checks syntax this way and leaves compiling (and its size limit) to the classifier, so
+/// start-up compiles each pattern once, not twice.
+pub fn parse(pattern: &str) -> Result<Hir, String> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(&prepare(pattern))
+        .map_err(|e| one_line(&e.to_string()))
+}
+
 /// What [`check`] learns about a valid pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
@@ -100,29 +113,14 @@ pub fn check(pattern: &str, common: &[String]) -> Result<Checked, (String, Strin
                 .into(),
         ));
     }
-    if let Err(e) = compile(pattern) {
-        return Err((
+    let hir = parse(pattern).map_err(|e| {
+        (
             format!("pattern `{pattern}` does not compile: {e}"),
             "patterns use the `regex` crate syntax on bytes (ASCII classes only); see \
              rules/README.md"
                 .into(),
-        ));
-    }
-    let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(&prepare(pattern))
-        .map_err(|e| {
-            (
-                format!(
-                    "pattern `{pattern}` does not parse: {}",
-                    one_line(&e.to_string())
-                ),
-                "see rules/README.md for the pattern dialect".to_string(),
-            )
-        })?;
+        )
+    })?;
     if let Some(what) = unbounded_wildcard(&hir) {
         return Err((
             format!("pattern `{pattern}` has an unbounded `{what}`"),

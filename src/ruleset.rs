@@ -257,7 +257,7 @@ fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
             ));
         }
         if let Some(unless) = &p.unless {
-            pattern::compile(unless).map_err(|e| {
+            pattern::parse(unless).map_err(|e| {
                 Error::rule(
                     path,
                     "manifest",
@@ -474,7 +474,7 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
     for p in &rule.patterns {
         let c = pattern::check(&p.regex, common).map_err(|(problem, fix)| fail(problem, &fix))?;
         if let Some(unless) = &p.unless {
-            pattern::compile(unless).map_err(|e| {
+            pattern::parse(unless).map_err(|e| {
                 fail(
                     format!("`unless` pattern `{unless}` does not compile: {e}"),
                     "fix the regex syntax",

@@ -213,5 +213,8 @@ pub fn check_rules(
     })?;
     let set = RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
         .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&set.info())
+    // Compiling is part of checking: the lint reads syntax, the classifier builds it.
+    let info = set.info();
+    Classifier::new(set).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&info)
 }

@@ -335,6 +335,28 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     // The same broken directory cannot be used to classify either.
     let out = run(&["--rules", dir.0.to_str().unwrap()], PROVIDER.as_bytes());
     assert_eq!(out.status.code(), Some(2));
+
+    // Valid syntax that is too large once compiled is found by --check-rules too.
+    let huge = dir.file(
+        "table/spn-invalid-secret.toml",
+        arc_triage::BUILTIN_FILES
+            .iter()
+            .find(|(p, _)| p.ends_with("spn-invalid-secret.toml"))
+            .unwrap()
+            .1
+            .replace(
+                "regex = 'Invalid client secret (?:is )?provided'",
+                "regex = 'Invalid client secret(?:.{0,400}){40}'",
+            )
+            .as_bytes(),
+    );
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&huge) && err.contains("size limit") && err.contains("Fix: the rule lint"),
+        "{err}"
+    );
 }
 
 #[test]
