@@ -9,6 +9,8 @@ use arc_triage::{Classifier, RuleSet};
 use std::time::{Duration, Instant};
 
 const TARGET: usize = 10 << 20;
+/// How much of the log the naive baseline reads.
+const NAIVE_BYTES: usize = 256 << 10;
 
 /// A log that looks like a long, noisy verbose connect with retries: debug chatter, escaped JSON
 /// bodies, colour codes, and a few real failures near the end.
@@ -86,8 +88,11 @@ fn main() {
         .unicode(false)
         .build()
         .expect("patterns compile");
-    let (naive, hits) = time(5, || {
-        log.as_bytes()
+    // With every pattern in one set, the lazy DFA's cache thrashes: the naive design is so slow
+    // that it is timed on the log's first 256 KB (its rate does not depend on the length).
+    let prefix = &log.as_bytes()[..NAIVE_BYTES];
+    let (naive, hits) = time(3, || {
+        prefix
             .split(|b| *b == b'\n')
             .filter(|line| regex_set.is_match(line))
             .count()
@@ -115,8 +120,9 @@ fn main() {
         mb_per_s(bytes, classify_bytes)
     );
     println!(
-        "naive baseline (RegexSet per line):     {:>8.2} ms  {:>7.0} MB/s",
+        "naive baseline (RegexSet per line):     {:>8.2} ms  {:>7.1} MB/s  (first {} KB)",
         naive.as_secs_f64() * 1e3,
-        mb_per_s(bytes, naive)
+        mb_per_s(NAIVE_BYTES, naive),
+        NAIVE_BYTES >> 10
     );
 }
