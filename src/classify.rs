@@ -18,6 +18,7 @@ use crate::ruleset::RuleSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::OnceLock;
 
 /// Records are scanned in batches of about this many bytes, so memory stays bounded.
 const BATCH: usize = 4 << 20;
@@ -67,11 +68,47 @@ struct CompiledPattern {
     /// The rule it belongs to; `None` for an exit-code pattern, whose captured `exit_code`
     /// picks the rule.
     rule: Option<usize>,
-    regex: Regex,
-    unless: Option<Regex>,
+    regex: LazyRegex,
+    unless: Option<LazyRegex>,
     fields: Vec<String>,
     /// Index of the rule's variant a match selects.
     variant: Option<usize>,
+}
+
+/// A pattern compiled the first time a record needs it. The prefilter runs a pattern only where
+/// its anchor occurs, so most patterns never run on a given log, and start-up (the cold regex
+/// compiler, worst in the browser) need not build them all.
+struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: &str) -> Self {
+        LazyRegex {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled pattern; `None` only if it cannot compile, which [`Classifier::new`]
+    /// rules out and the test suite rules out for the built-in rules.
+    fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| crate::pattern::compile(&self.source).ok())
+            .as_ref()
+    }
+
+    /// Compiles now, reporting why it cannot.
+    fn force(&self) -> Result<(), String> {
+        match crate::pattern::compile(&self.source) {
+            Ok(regex) => {
+                let _ = self.compiled.set(Some(regex));
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
 }
 
 #[derive(Default, Clone)]
@@ -82,13 +119,19 @@ struct Target {
 }
 
 impl Classifier {
-    /// The classifier over the rules compiled into this build.
+    /// The classifier over the rules compiled into this build. Its patterns compile on first
+    /// use: the test suite compiles every one of them (`every_builtin_pattern_compiles`).
     pub fn builtin() -> Result<Classifier, Error> {
-        Classifier::new(RuleSet::builtin()?)
+        Classifier::build(RuleSet::builtin()?, false)
     }
 
-    /// Compiles a checked rule set.
+    /// Compiles a checked rule set, every pattern now: a pattern too large once compiled is
+    /// reported here, with its file and rule.
     pub fn new(set: RuleSet) -> Result<Classifier, Error> {
+        Classifier::build(set, true)
+    }
+
+    fn build(set: RuleSet, eager: bool) -> Result<Classifier, Error> {
         let mut patterns = Vec::new();
         let mut anchors: Vec<Vec<u8>> = Vec::new();
         let mut targets: Vec<Target> = Vec::new();
@@ -107,16 +150,20 @@ impl Classifier {
         for (rule_index, loaded) in set.rules.iter().enumerate() {
             for (pattern, checked) in loaded.rule.patterns.iter().zip(&loaded.checked) {
                 let compile = |src: &str| {
-                    crate::pattern::compile(src).map_err(|e| {
-                        Error::rule(
-                            &loaded.file,
-                            &loaded.rule.id,
-                            format!("pattern `{src}` does not compile: {e}"),
-                            "the rule lint accepted its syntax, so it is too large once \
-                             compiled: shorten bounded gaps such as `.{0,400}` and long \
-                             alternations",
-                        )
-                    })
+                    let lazy = LazyRegex::new(src);
+                    if eager {
+                        lazy.force().map_err(|e| {
+                            Error::rule(
+                                &loaded.file,
+                                &loaded.rule.id,
+                                format!("pattern `{src}` does not compile: {e}"),
+                                "the rule lint accepted its syntax, so it is too large once \
+                                 compiled: shorten bounded gaps such as `.{0,400}` and long \
+                                 alternations",
+                            )
+                        })?;
+                    }
+                    Ok::<_, Error>(lazy)
                 };
                 let index = patterns.len();
                 patterns.push(CompiledPattern {
@@ -142,17 +189,19 @@ impl Classifier {
             };
             let checked =
                 crate::pattern::check(&pattern.regex, common).map_err(|(p, f)| fail(p, f))?;
+            let compile = |src: &str| {
+                let lazy = LazyRegex::new(src);
+                if eager {
+                    lazy.force()
+                        .map_err(|e| fail(e, "shorten the pattern's bounded gaps".into()))?;
+                }
+                Ok::<_, Error>(lazy)
+            };
             let index = patterns.len();
             patterns.push(CompiledPattern {
                 rule: None,
-                regex: crate::pattern::compile(&pattern.regex)
-                    .map_err(|e| fail(e, "fix the regex syntax".into()))?,
-                unless: pattern
-                    .unless
-                    .as_deref()
-                    .map(crate::pattern::compile)
-                    .transpose()
-                    .map_err(|e| fail(e, "fix the regex syntax".into()))?,
+                regex: compile(&pattern.regex)?,
+                unless: pattern.unless.as_deref().map(compile).transpose()?,
                 fields: checked.fields,
                 variant: None,
             });
@@ -490,10 +539,18 @@ impl<'c> Work<'c> {
         let (start, end) = self.records[r].hay;
         let text = &self.hay.as_bytes()[start..end];
         let pattern = &self.c.patterns[p];
-        if pattern.unless.as_ref().is_some_and(|u| u.is_match(text)) {
+        if pattern
+            .unless
+            .as_ref()
+            .and_then(LazyRegex::get)
+            .is_some_and(|u| u.is_match(text))
+        {
             return;
         }
-        for caps in pattern.regex.captures_iter(text) {
+        let Some(regex) = pattern.regex.get() else {
+            return;
+        };
+        for caps in regex.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
             let mut fields: Vec<(String, String)> = pattern
                 .fields

@@ -144,11 +144,13 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
-    let set = match &options.rules {
-        Some(dir) => load_dir(dir),
-        None => RuleSet::builtin().map_err(|e| e.to_string()),
+    // Custom rules are compiled up front, so a broken one is reported before any input is read;
+    // the built-in ones (compiled by the test suite) compile as the input needs them.
+    let classifier = match &options.rules {
+        Some(dir) => load_dir(dir).and_then(|s| Classifier::new(s).map_err(|e| e.to_string())),
+        None => Classifier::builtin().map_err(|e| e.to_string()),
     };
-    let classifier = match set.and_then(|s| Classifier::new(s).map_err(|e| e.to_string())) {
+    let classifier = match classifier {
         Ok(c) => c,
         Err(message) => {
             eprintln!("arc-triage: {message}");

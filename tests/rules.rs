@@ -123,6 +123,16 @@ fn samples_produce_their_rule_first_and_near_misses_do_not() {
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
+/// The built-in classifier compiles patterns on first use, so this is where a built-in pattern
+/// that cannot compile (too large once built) would be caught.
+#[test]
+fn every_builtin_pattern_compiles() {
+    let set = RuleSet::builtin().expect("the built-in rules load");
+    if let Err(e) = Classifier::new(set) {
+        panic!("{e}");
+    }
+}
+
 /// Healthy output (successful onboarding, `azcmagent show`, endpoint checks...) must produce
 /// no diagnosis at all.
 #[test]
