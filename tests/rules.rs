@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::TABLE_ROWS;
+use common::{CAUSE_IDS, TABLE_ROWS};
 
 /// The files of a test corpus folder, sorted; only those ending in `.ext` when given.
 fn files_in(folder: &str, ext: Option<&str>) -> Vec<PathBuf> {
@@ -170,11 +170,15 @@ fn corpus_shape() {
     let set = RuleSet::builtin().expect("valid");
     let ids: BTreeSet<&str> = set.rules.iter().map(|r| r.rule.id.as_str()).collect();
     assert_eq!(ids.len(), set.rules.len(), "ids are unique");
-    for id in TABLE_ROWS {
-        assert!(
-            ids.contains(id),
-            "the table row `{id}` is public and must exist"
-        );
+    for id in TABLE_ROWS.iter().chain(&CAUSE_IDS) {
+        assert!(ids.contains(id), "the row `{id}` is public and must exist");
+    }
+    // A retired public id still answers, with the rows that replaced it.
+    let windows = set
+        .retired("azcm-install-windows")
+        .expect("azcm-install-windows is retired, not forgotten");
+    for id in &windows.replaced_by {
+        assert!(ids.contains(id.as_str()), "{id} replaces azcm-install-windows");
     }
     for r in &set.rules {
         assert!(
