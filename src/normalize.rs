@@ -826,6 +826,13 @@ mod tests {
             decode_record(&t),
             r#"{"log":"time="2023-05-05T10:25:32+01:00" level=fatal msg="Private Link Scope <id> "x"" ","stream":"stderr"}"#
         );
+        // A JSON line's escapes are undone even when they are only `\\` and `\n`.
+        assert_eq!(
+            decode_record(
+                r#"{"log":"C:\\ProgramData\\AzureConnectedMachineAgent\n","stream":"stderr"}"#
+            ),
+            r#"{"log":"C:\ProgramData\AzureConnectedMachineAgent ","stream":"stderr"}"#
+        );
         // Fields beside the message stay: an ARM error body, an install script's --output file.
         let arm = r#"{"error":{"code":"AuthorizationFailed","message":"The client \u0027x\u0027 with object id \u0027y\u0027 does not have authorization"}}"#;
         assert_eq!(

@@ -178,7 +178,10 @@ fn corpus_shape() {
         .retired("azcm-install-windows")
         .expect("azcm-install-windows is retired, not forgotten");
     for id in &windows.replaced_by {
-        assert!(ids.contains(id.as_str()), "{id} replaces azcm-install-windows");
+        assert!(
+            ids.contains(id.as_str()),
+            "{id} replaces azcm-install-windows"
+        );
     }
     for r in &set.rules {
         assert!(
