@@ -586,6 +586,9 @@ fn read_header(text: &str, info: &mut LineInfo) {
                     }
                     return;
                 }
+                // The Azure SDK's error block (`RESPONSE 403: ...` then `ERROR CODE: X` or
+                // `ERROR CODE UNAVAILABLE`) continues its record; it is not a level.
+                Some(b' ') if b[word_len..].starts_with(b" CODE") => {}
                 // `FATAL   message` / `WARNING: ...` / `VERBOSE: ...`
                 Some(b' ') | Some(b'\t') | Some(b':') | None if is_upper => {
                     info.starts_record = true;
@@ -804,6 +807,9 @@ mod tests {
     #[test]
     fn wrapped_continuations_do_not_start_records() {
         for line in [
+            "ERROR CODE: AuthorizationFailed",
+            "ERROR CODE UNAVAILABLE",
+            "RESPONSE 403: 403 Forbidden",
             "n.windows.net/fb84ce97-b875-4d12-b031-ef5e7edf9c8e/oauth2/devicecode?api-version=1.0:",
             "b031-ef5e7edf9c8e",
             "  unreachable.",
