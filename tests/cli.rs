@@ -311,19 +311,23 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("rules are valid"));
 
-    let bad = dir.file(
-        "table/spn-invalid-secret.toml",
-        arc_triage::BUILTIN_FILES
-            .iter()
-            .find(|(p, _)| p.ends_with("spn-invalid-secret.toml"))
-            .unwrap()
-            .1
-            .replace(
-                "regex = 'Invalid client secret (?:is )?provided'",
-                "regex = 'Invalid (client secret'",
-            )
-            .as_bytes(),
-    );
+    // The row's file on disk with its first pattern replaced.
+    let with_pattern = |regex: &str| {
+        dir.file(
+            "table/spn-invalid-secret.toml",
+            arc_triage::BUILTIN_FILES
+                .iter()
+                .find(|(p, _)| p.ends_with("spn-invalid-secret.toml"))
+                .unwrap()
+                .1
+                .replace(
+                    "regex = 'Invalid client secret (?:is )?provided'",
+                    &format!("regex = '{regex}'"),
+                )
+                .as_bytes(),
+        )
+    };
+    let bad = with_pattern("Invalid (client secret");
     let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -337,19 +341,7 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     assert_eq!(out.status.code(), Some(2));
 
     // Valid syntax that is too large once compiled is found by --check-rules too.
-    let huge = dir.file(
-        "table/spn-invalid-secret.toml",
-        arc_triage::BUILTIN_FILES
-            .iter()
-            .find(|(p, _)| p.ends_with("spn-invalid-secret.toml"))
-            .unwrap()
-            .1
-            .replace(
-                "regex = 'Invalid client secret (?:is )?provided'",
-                "regex = 'Invalid client secret(?:.{0,400}){40}'",
-            )
-            .as_bytes(),
-    );
+    let huge = with_pattern("Invalid client secret(?:.{0,400}){40}");
     let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
