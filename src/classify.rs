@@ -101,13 +101,10 @@ impl LazyRegex {
 
     /// Compiles now, reporting why it cannot.
     fn force(&self) -> Result<(), String> {
-        match crate::pattern::compile(&self.source) {
-            Ok(regex) => {
-                let _ = self.compiled.set(Some(regex));
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
+        let regex = crate::pattern::compile(&self.source)?;
+        // A fresh LazyRegex is empty, so this cannot lose an earlier value.
+        let _ = self.compiled.set(Some(regex));
+        Ok(())
     }
 }
 
@@ -811,6 +808,9 @@ impl<'c> Work<'c> {
                 .map_or((&rule.title, &rule.cause, &rule.solution), |v| {
                     (&v.title, &v.cause, &v.solution)
                 });
+            let error = variant
+                .and_then(|v| v.error.as_ref())
+                .unwrap_or(&rule.error);
             matches.push((
                 Diagnosis {
                     id: rule.id.clone(),
@@ -818,7 +818,7 @@ impl<'c> Work<'c> {
                     kind: rule.kind,
                     title: title.clone(),
                     message: rule.message.clone(),
-                    error: rule.error.clone(),
+                    error: error.clone(),
                     cause: cause.clone(),
                     solution: solution.clone(),
                     docs: rule.docs.clone(),

@@ -153,7 +153,7 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
     let _ = writeln!(out, "   Ranked:   {}", d.rank_reason);
 }
 
-/// `a, b; checked 2026-11`, one citation per line when there are several.
+/// One citation per line (a link, or `owner/repo#N (link)`), then `checked <date>`.
 fn sources_line(sources: &[SourceLink], checked: &str) -> String {
     let list: Vec<String> = sources
         .iter()

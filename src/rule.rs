@@ -104,6 +104,9 @@ pub struct Variant {
     #[serde(default)]
     pub platform: Option<Platform>,
     pub title: String,
+    /// What the agent prints in this meaning, when it differs from the rule's `error`.
+    #[serde(default)]
+    pub error: Option<String>,
     pub cause: String,
     pub solution: String,
 }

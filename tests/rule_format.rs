@@ -380,3 +380,30 @@ fn a_cause_ranks_before_the_causes_it_leads_to() {
         .classify("level=fatal msg=\"Invalid client secret is provided\"");
     assert!(alone.matches[0].rank_reason.starts_with("Exact match"));
 }
+
+/// A meaning that prints its own text shows it in the Error column; the others keep the rule's.
+#[test]
+fn a_variant_may_name_what_the_agent_prints_in_that_meaning() {
+    let with_error = CODE_147.replace(
+        "title = \"AZCM0147: the requested agent version is not in the repository\"",
+        "title = \"AZCM0147: the requested agent version is not in the repository\"\nerror = \"desired_version not found: <version>\"",
+    );
+    let set = RuleSet::from_files([
+        ("rules/ruleset.toml", MANIFEST),
+        ("rules/azcm/azcm0042.toml", CODE_42),
+        ("rules/azcm/azcm0147.toml", with_error.as_str()),
+    ])
+    .expect("valid");
+    let c = Classifier::new(set).expect("compiles");
+    let linux = c.classify("./install_linux_azcmagent.sh: desired_version not found: 1.99");
+    assert_eq!(
+        linux.matches[0].error,
+        "desired_version not found: <version>"
+    );
+    let windows = c.classify("PS C:\\> x\nAZCM0147");
+    assert_eq!(windows.matches[0].variant.as_deref(), Some("windows"));
+    assert_eq!(
+        windows.matches[0].error, "AZCM0147",
+        "no error of its own: the rule's"
+    );
+}
