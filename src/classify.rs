@@ -179,13 +179,10 @@ impl Classifier {
                 }
             }
         }
-        let common = &set.manifest.common_words;
-        for pattern in &set.manifest.exit_codes {
+        for (pattern, checked) in set.manifest.exit_codes.iter().zip(&set.exit_codes) {
             let fail = |problem: String, fix: String| {
                 Error::rule(crate::MANIFEST, "manifest", problem, fix)
             };
-            let checked =
-                crate::pattern::check(&pattern.regex, common).map_err(|(p, f)| fail(p, f))?;
             let compile = |src: &str| {
                 let lazy = LazyRegex::new(src);
                 if eager {
@@ -199,7 +196,7 @@ impl Classifier {
                 rule: None,
                 regex: compile(&pattern.regex)?,
                 unless: pattern.unless.as_deref().map(compile).transpose()?,
-                fields: checked.fields,
+                fields: checked.fields.clone(),
                 variant: None,
             });
             for anchor in &checked.anchors {

@@ -90,6 +90,8 @@ pub struct RuleSet {
     pub manifest: Manifest,
     pub rules: Vec<LoadedRule>,
     pub hash: String,
+    /// Per manifest `[[exit_code]]` pattern: its prefilter anchors and fields.
+    pub exit_codes: Vec<pattern::Checked>,
 }
 
 impl RuleSet {
@@ -106,13 +108,14 @@ impl RuleSet {
         files.sort();
         let hash = content_hash(&files);
         let mut manifest = None;
+        let mut exit_codes = Vec::new();
         for (path, content) in &files {
             if file_name(path) == MANIFEST {
                 let parsed: Manifest = toml::from_str(content).map_err(|e| Error::RuleFile {
                     file: path.to_string(),
                     problem: one_line(&e.to_string()),
                 })?;
-                check_manifest(path, &parsed)?;
+                exit_codes = check_manifest(path, &parsed)?;
                 manifest = Some(parsed);
             }
         }
@@ -137,6 +140,7 @@ impl RuleSet {
             manifest,
             rules,
             hash,
+            exit_codes,
         })
     }
 
@@ -201,7 +205,9 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
-fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
+/// Checks the manifest; returns what the lint learned about each `[[exit_code]]` pattern.
+fn check_manifest(path: &str, m: &Manifest) -> Result<Vec<pattern::Checked>, Error> {
+    let mut exit_code_checks = Vec::new();
     let parts: Vec<&str> = m.version.split('.').collect();
     let numeric = parts
         .iter()
@@ -266,6 +272,7 @@ fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
                 )
             })?;
         }
+        exit_code_checks.push(checked);
     }
     if let Some((bad, _)) = m.platform.all().find(|(s, _)| s.trim().len() < 4) {
         return Err(Error::rule(
@@ -288,7 +295,7 @@ fn check_manifest(path: &str, m: &Manifest) -> Result<(), Error> {
             ));
         }
     }
-    Ok(())
+    Ok(exit_code_checks)
 }
 
 /// `https://...` or a GitHub reference `owner/repo#N`.
