@@ -30,6 +30,7 @@ pub mod render;
 mod report;
 mod rule;
 mod ruleset;
+mod samples;
 /// The JavaScript binding (only in wasm32 builds). Public so `wasm-bindgen-test` can call the
 /// exports as JavaScript would.
 #[cfg(target_arch = "wasm32")]
@@ -43,6 +44,7 @@ pub use report::{
     Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, InputSummary, Report, RulesetInfo,
     SourceLink,
 };
+pub use samples::{SampleFailure, check_samples};
 pub use rule::{Kind, NearMiss, Pattern, Platform, Rule, Sample, Variant};
 pub use ruleset::{
     BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,

@@ -125,6 +125,14 @@ pub struct Sample {
     /// The variant the diagnosis must pick, when the rule has variants.
     #[serde(default)]
     pub variant: Option<String>,
+    /// The other rules this text also produces, after this one. Any rule not listed here is an
+    /// unexpected match, and the sample fails (semgrep's convention: what is not annotated must
+    /// not match).
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// Rules this text must not produce, said out loud where a reader would expect them.
+    #[serde(default)]
+    pub not: Vec<String>,
 }
 
 /// Text that must not be diagnosed as the rule it belongs to.
@@ -137,4 +145,7 @@ pub struct NearMiss {
     pub source: Option<String>,
     /// Why this must not match: it documents the boundary of the rule.
     pub why: String,
+    /// The rules this text produces instead, if any. Any other match fails.
+    #[serde(default)]
+    pub also: Vec<String>,
 }
