@@ -1,37 +1,18 @@
-//! The rule corpus, checked as data: every rule's samples and near-misses, the benign corpus, and
-//! the shape of the corpus itself. Adding a rule adds no code here.
+//! The shape of the rule corpus, the fixture header format, and the cause-before-code ranking on
+//! real excerpts. Every example, fixture and benign log has its own named test in examples.rs.
 
-use arc_triage::{Classifier, Kind, RuleSet, check_samples};
+use arc_triage::{Classifier, Kind, RuleSet};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
+#[path = "common/fixture.rs"]
+mod fixture;
 use common::{CAUSE_IDS, TABLE_ROWS};
-
-/// The files of a test corpus folder, sorted; only those ending in `.ext` when given.
-fn files_in(folder: &str, ext: Option<&str>) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{folder} is readable: {e}"))
-        .map(|e| e.expect("readable").path())
-        .filter(|p| ext.is_none_or(|ext| p.extension().is_some_and(|e| e == ext)))
-        .collect();
-    files.sort();
-    files
-}
+use fixture::parse_fixture;
 
 fn classifier() -> Classifier {
     Classifier::builtin().expect("the built-in rules load")
-}
-
-/// Every `[[sample]]` must produce its rule first, with the right confidence, variant, fields
-/// and highlighted evidence, then exactly the rules its `also` lists; every `[[near_miss]]` must
-/// not produce its rule, and produces exactly its `also`. All failures are reported together.
-#[test]
-fn samples_and_near_misses_produce_exactly_what_they_declare() {
-    let failures = check_samples(&classifier());
-    let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
-    assert!(lines.is_empty(), "\n{}\n", lines.join("\n"));
 }
 
 /// The built-in classifier compiles patterns on first use, so this is where a built-in pattern
@@ -42,37 +23,6 @@ fn every_builtin_pattern_compiles() {
     if let Err(e) = Classifier::new(set) {
         panic!("{e}");
     }
-}
-
-/// Healthy output (successful onboarding, `azcmagent show`, endpoint checks...) must produce
-/// no diagnosis at all.
-#[test]
-fn benign_corpus_yields_no_match() {
-    let c = classifier();
-    let files = files_in("tests/benign", None);
-    assert!(
-        files.len() >= 5,
-        "the benign corpus is too small: {files:?}"
-    );
-    let mut failures = Vec::new();
-    for path in files {
-        let bytes = std::fs::read(&path).expect("readable");
-        let report = c.classify_bytes(&bytes);
-        assert!(
-            report.input.lines > 5,
-            "{} is not a real log",
-            path.display()
-        );
-        for d in &report.matches {
-            failures.push(format!(
-                "{}: matched `{}` at lines {:?}",
-                path.display(),
-                d.id,
-                d.lines
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
 /// The corpus is linted on load; this pins the properties the page and links rely on.
@@ -115,70 +65,6 @@ fn rule_files_on_disk_match_the_embedded_ones() {
     }
 }
 
-/// A real (or documented variant) log from `tests/fixtures/`: its header says where it comes from
-/// and which diagnoses a support engineer expects.
-#[derive(Debug)]
-struct Fixture {
-    source: String,
-    /// The first id must be ranked first; the others must be present.
-    expect: Vec<String>,
-    /// The log itself, header removed, line endings untouched.
-    body: String,
-}
-
-/// Reads the header: leading `# source: ...`, `# expect: id[, id...]` and optional `# note: ...`
-/// lines. Everything from the first other line on is the log.
-fn parse_fixture(name: &str, text: &str) -> Result<Fixture, String> {
-    let (mut source, mut expect) = (None, None);
-    let mut rest = text;
-    loop {
-        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        let line = rest[..line_end].trim_end_matches(['\r', '\n']);
-        let Some((key, value)) = line
-            .strip_prefix("# ")
-            .and_then(|h| h.split_once(':'))
-            .filter(|(k, _)| matches!(*k, "source" | "expect" | "note"))
-        else {
-            break;
-        };
-        let value = value.trim();
-        match key {
-            "source" => source = Some(value.to_string()),
-            "expect" => {
-                expect = Some(
-                    value
-                        .split(',')
-                        .map(|id| id.trim().to_string())
-                        .filter(|id| !id.is_empty())
-                        .collect::<Vec<_>>(),
-                )
-            }
-            _ => {}
-        }
-        rest = &rest[line_end..];
-    }
-    let source = source.filter(|s| !s.is_empty()).ok_or_else(|| {
-        format!(
-            "{name}: no `# source: <public URL or reference>` header line; every fixture says \
-             where its text comes from"
-        )
-    })?;
-    let expect = expect.filter(|e| !e.is_empty()).ok_or_else(|| {
-        format!(
-            "{name}: no `# expect: <rule-id>[, <rule-id>...]` header line; name the diagnosis a \
-             support engineer would pick first, then any others that must be present"
-        )
-    })?;
-    if rest.trim().is_empty() {
-        return Err(format!("{name}: the fixture has headers but no log text"));
-    }
-    Ok(Fixture {
-        source,
-        expect,
-        body: rest.to_string(),
-    })
-}
-
 #[test]
 fn fixture_headers_are_required() {
     let err = parse_fixture("x.log", "INFO    Exit Code:  AZCM0026: Network Error\n").unwrap_err();
@@ -200,56 +86,6 @@ fn fixture_headers_are_required() {
         ok.body, "# root prompt\r\n",
         "only known header keys are header"
     );
-}
-
-/// Every fixture's expected diagnosis comes first and the other expected ones are present. The
-/// fixtures are real excerpts from public reports (and variants of them), not written for the
-/// rules, so this is the closest test of what users paste.
-#[test]
-fn fixtures_rank_the_expected_diagnosis_first() {
-    let c = classifier();
-    let files = files_in("tests/fixtures", Some("log"));
-    assert!(files.len() >= 20, "too few fixtures: {files:?}");
-    let mut failures = Vec::new();
-    for path in &files {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let text = std::fs::read_to_string(path).expect("fixtures are UTF-8");
-        let fixture = match parse_fixture(&name, &text) {
-            Ok(f) => f,
-            Err(e) => {
-                failures.push(e);
-                continue;
-            }
-        };
-        for id in &fixture.expect {
-            if c.ruleset().get(id).is_none() {
-                failures.push(format!("{name}: expects `{id}`, which is not a rule id"));
-            }
-        }
-        let report = c.classify(&fixture.body);
-        let got: Vec<String> = report
-            .matches
-            .iter()
-            .map(|d| format!("{} ({:?})", d.id, d.confidence))
-            .collect();
-        if report.matches.first().map(|d| d.id.as_str()) != Some(fixture.expect[0].as_str()) {
-            failures.push(format!(
-                "{name} ({}): expected `{}` first, got [{}]",
-                fixture.source,
-                fixture.expect[0],
-                got.join(", ")
-            ));
-        }
-        for id in &fixture.expect[1..] {
-            if !report.matches.iter().any(|d| &d.id == id) {
-                failures.push(format!(
-                    "{name}: expected `{id}` among the diagnoses, got [{}]",
-                    got.join(", ")
-                ));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }
 
 /// A specific cause outranks the generic exit code it comes with; both are reported, and the
