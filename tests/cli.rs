@@ -236,7 +236,7 @@ fn utf16_output_of_windows_powershell_redirects_is_read() {
 }
 
 #[test]
-fn a_large_stream_with_an_endless_line_is_classified_in_bounded_memory() {
+fn a_large_stream_with_an_endless_line_and_invalid_bytes_is_read_to_its_last_line() {
     // 24 MB: a 6 MB line without a break, invalid bytes, then many ordinary lines, then the error.
     let mut input = vec![b'x'; 6 << 20];
     input.extend_from_slice(b"\xff\n");
@@ -287,20 +287,21 @@ fn table_list_and_version() {
     );
     let out = run(&["--version"], b"");
     assert!(
-        text(&out.stdout).starts_with("arc-triage 0.1.0 (rules 2026."),
+        text(&out.stdout).starts_with(&format!(
+            "arc-triage {} (rules 2026.",
+            env!("CARGO_PKG_VERSION")
+        )),
         "{}",
         text(&out.stdout)
     );
 }
 
 fn copy_rules(to: &Path) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (path, content) in arc_triage::BUILTIN_FILES {
         let dest = to.join(path.trim_start_matches("rules/"));
         std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
         std::fs::write(dest, content).unwrap();
     }
-    assert!(root.join("rules").exists());
 }
 
 #[test]

@@ -190,31 +190,82 @@ fn json_escape(s: &str) -> String {
     out
 }
 
-const FORMATS: usize = 11;
+/// A shape people paste an error in. A failure names it: "json-envelope", not "format 7".
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Paste {
+    /// The bare error string, copied from the table or from the output.
+    BareError,
+    LogrusKeyValue,
+    LogrusTerminal,
+    LogrusTerminalColoured,
+    /// The current console: the step and the error on two `FATAL` lines.
+    ConsoleTwoLines,
+    ConsoleOneLine,
+    /// azcmagent run from PowerShell, its stderr wrapped in an error record.
+    PowerShellErrorRecord,
+    JsonEnvelope,
+    /// A logrus line copied out of a JSON string: escaped once more.
+    EscapedInJson,
+    Syslog,
+    /// A line out of a search tool's results (`Line 8425: ...`).
+    SearchResult,
+}
 
-/// The error in one of the formats people paste, as lines.
-fn render(format: usize, msg: &str, detail: &str) -> Vec<String> {
+const PASTES: [Paste; 11] = [
+    Paste::BareError,
+    Paste::LogrusKeyValue,
+    Paste::LogrusTerminal,
+    Paste::LogrusTerminalColoured,
+    Paste::ConsoleTwoLines,
+    Paste::ConsoleOneLine,
+    Paste::PowerShellErrorRecord,
+    Paste::JsonEnvelope,
+    Paste::EscapedInJson,
+    Paste::Syslog,
+    Paste::SearchResult,
+];
+
+/// The kebab-case name, so failures (and proptest's shrunk cases) read as words.
+impl std::fmt::Debug for Paste {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Paste::BareError => "bare-error",
+            Paste::LogrusKeyValue => "logrus-key-value",
+            Paste::LogrusTerminal => "logrus-terminal",
+            Paste::LogrusTerminalColoured => "logrus-terminal-coloured",
+            Paste::ConsoleTwoLines => "console-two-lines",
+            Paste::ConsoleOneLine => "console-one-line",
+            Paste::PowerShellErrorRecord => "powershell-error-record",
+            Paste::JsonEnvelope => "json-envelope",
+            Paste::EscapedInJson => "escaped-in-json",
+            Paste::Syslog => "syslog",
+            Paste::SearchResult => "search-result",
+        })
+    }
+}
+
+/// The error in one of the shapes people paste, as lines.
+fn render(paste: Paste, msg: &str, detail: &str) -> Vec<String> {
     let kv = format!(
         "time=\"2020-07-20T10:00:32Z\" level=fatal msg={} Error={}",
         go_quote(msg),
         go_quote(detail)
     );
-    match format {
-        // The bare error string, copied from the table or from the output.
-        0 => vec![detail.to_string()],
-        1 => vec![kv],
-        2 => vec![format!("FATAL[0032] {msg}                   Error={}", go_quote(detail))],
-        3 => vec![format!(
+    match paste {
+        Paste::BareError => vec![detail.to_string()],
+        Paste::LogrusKeyValue => vec![kv],
+        Paste::LogrusTerminal => vec![format!("FATAL[0032] {msg}                   Error={}", go_quote(detail))],
+        Paste::LogrusTerminalColoured => vec![format!(
             "\u{1b}[31mFATA\u{1b}[0m[0032] {msg}                   \u{1b}[31mError\u{1b}[0m={}",
             go_quote(detail)
         )],
-        4 => vec![
+        Paste::ConsoleTwoLines => vec![
             "INFO    Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.".into(),
             format!("FATAL   {msg}"),
             format!("FATAL   {detail}"),
         ],
-        5 => vec![format!("FATAL   {msg}: {detail}")],
-        6 => vec![
+        Paste::ConsoleOneLine => vec![format!("FATAL   {msg}: {detail}")],
+        Paste::PowerShellErrorRecord => vec![
             r#"PS C:\Windows\system32> & "$env:ProgramFiles\AzureConnectedMachineAgent\azcmagent.exe" connect --resource-group "rg" --tenant-id "t" --location "westeurope" --subscription-id "s" --verbose 2>&1"#.into(),
             format!("azcmagent.exe : {kv}"),
             "At line:1 char:1".into(),
@@ -223,14 +274,13 @@ fn render(format: usize, msg: &str, detail: &str) -> Vec<String> {
             r#"    + CategoryInfo          : NotSpecified: (time="2020-07-2...:String) [], RemoteException"#.into(),
             "    + FullyQualifiedErrorId : NativeCommandError".into(),
         ],
-        7 => vec![format!(
+        Paste::JsonEnvelope => vec![format!(
             "{{\"log\":\"{}\",\"stream\":\"stderr\",\"time\":\"2020-07-20T10:00:32.117Z\"}}",
             json_escape(&format!("{kv}\n"))
         )],
-        // A logrus line copied out of a JSON string: escaped once more.
-        8 => vec![json_escape(&kv)],
-        9 => vec![format!("Jul 20 10:00:32 web01 azcmagent[2817]: {kv}")],
-        _ => vec![format!("Line 8425: {kv}")],
+        Paste::EscapedInJson => vec![json_escape(&kv)],
+        Paste::Syslog => vec![format!("Jul 20 10:00:32 web01 azcmagent[2817]: {kv}")],
+        Paste::SearchResult => vec![format!("Line 8425: {kv}")],
     }
 }
 
@@ -321,17 +371,17 @@ fn every_row_is_exact_in_every_format() {
     for r in 0..9 {
         let (id, msg, detail) = row(r, &v);
         let reference = outcome(&classifier().classify(&detail));
-        for f in 0..FORMATS {
-            let text = render(f, msg, &detail).join("\n");
+        for paste in PASTES {
+            let text = render(paste, msg, &detail).join("\n");
             let report = classifier().classify(&text);
             if top(&report) != Some((id, Confidence::Exact)) {
                 failures.push(format!(
-                    "{id} in format {f}: got {:?}\n{text}",
+                    "{id} as {paste:?}: got {:?}\n{text}",
                     outcome(&report)
                 ));
             } else if outcome(&report)[0].2 != reference[0].2 {
                 failures.push(format!(
-                    "{id} in format {f}: fields differ: {:?} vs {:?}",
+                    "{id} as {paste:?}: fields differ: {:?} vs {:?}",
                     outcome(&report)[0].2,
                     reference[0].2
                 ));
@@ -349,7 +399,7 @@ proptest! {
     #[test]
     fn layers_of_pasting_never_change_the_answer(
         r in 0usize..9,
-        format in 0usize..FORMATS,
+        paste in proptest::sample::select(&PASTES[..]),
         v in vars(),
         width in 12usize..200,
         wrap in 0u8..3,
@@ -358,7 +408,7 @@ proptest! {
         noise in proptest::collection::vec((0usize..8, 0usize..NOISE.len()), 0..6),
     ) {
         let (id, msg, detail) = row(r, &v);
-        let lines = render(format, msg, &detail);
+        let lines = render(paste, msg, &detail);
         let plain = classifier().classify(&lines.join("\n"));
         prop_assert_eq!(top(&plain), Some((id, Confidence::Exact)), "plain: {:?}", lines);
 

@@ -2,8 +2,8 @@
 //! real excerpts. Every example, fixture and benign log has its own named test in examples.rs.
 
 use arc_triage::{Classifier, Kind, RuleSet};
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 mod common;
 #[path = "common/fixture.rs"]
@@ -30,7 +30,6 @@ fn every_builtin_pattern_compiles() {
 fn corpus_shape() {
     let set = RuleSet::builtin().expect("valid");
     let ids: BTreeSet<&str> = set.rules.iter().map(|r| r.rule.id.as_str()).collect();
-    assert_eq!(ids.len(), set.rules.len(), "ids are unique");
     for id in TABLE_ROWS.iter().chain(&CAUSE_IDS) {
         assert!(ids.contains(id), "the row `{id}` is public and must exist");
     }
@@ -54,15 +53,71 @@ fn corpus_shape() {
     }
 }
 
-/// A rule file on disk that breaks the format fails with a message naming the file, the rule and
-/// the fix, and the CLI's `--check-rules` reports the same.
+/// Ids are public and unique; the loader refuses a second rule with an id already taken, even
+/// in another folder (where the file-name check cannot see it).
 #[test]
-fn rule_files_on_disk_match_the_embedded_ones() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (path, content) in arc_triage::BUILTIN_FILES {
-        let on_disk = std::fs::read_to_string(root.join(path)).expect("embedded files exist");
-        assert_eq!(&on_disk, content, "{path} changed without a rebuild");
+fn the_loader_refuses_a_duplicate_id() {
+    let (_, scope_locked) = arc_triage::BUILTIN_FILES
+        .iter()
+        .find(|(path, _)| path.ends_with("/scope-locked.toml"))
+        .expect("scope-locked is a built-in rule");
+    let files = arc_triage::BUILTIN_FILES
+        .iter()
+        .copied()
+        .chain([("rules/copy/scope-locked.toml", *scope_locked)]);
+    let Err(err) = RuleSet::from_files(files) else {
+        panic!("the loader accepted two rules with the id `scope-locked`");
+    };
+    let err = err.to_string();
+    assert!(
+        err.contains("id `scope-locked` is used by")
+            && err.contains("rules/copy/scope-locked.toml"),
+        "{err}"
+    );
+}
+
+/// build.rs embeds only `*.toml` files, so a rule saved under another extension (`.TOML`,
+/// `.toml.txt`, `.yaml`) would silently not exist. Everything under rules/ is embedded, except
+/// the README.
+#[test]
+fn every_file_under_rules_is_embedded() {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("rules/ is readable") {
+            let path = entry.expect("readable").path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
     }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk = Vec::new();
+    walk(&root.join("rules"), &mut on_disk);
+    let embedded: BTreeMap<&str, &str> = arc_triage::BUILTIN_FILES.iter().copied().collect();
+    let mut stray = Vec::new();
+    for path in on_disk {
+        let rel = path
+            .strip_prefix(root)
+            .expect("under the crate root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == "rules/README.md" {
+            continue;
+        }
+        match embedded.get(rel.as_str()) {
+            None => stray.push(rel),
+            Some(content) => {
+                let text = std::fs::read_to_string(&path).expect("rule files are UTF-8");
+                assert_eq!(&text, content, "{rel} changed without a rebuild");
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "not loaded as rules: {stray:?}. Rule files end in `.toml`; anything else belongs \
+         outside rules/"
+    );
 }
 
 #[test]

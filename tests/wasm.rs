@@ -82,15 +82,24 @@ fn classify_bytes_detects_utf16_and_counts_invalid_bytes() {
     assert!(get(&report, "input.invalid_sequences").as_f64().unwrap() >= 2.0);
 }
 
+/// The provider error with French around it, so that cutting it into chunks can cut a
+/// multi-byte character (`É`, `—`, `é`).
+const PROVIDER_FR: &str = "time=\"2020-09-18T08:12:48Z\" level=fatal msg=\"Échec de la connexion — Failed to AzcmagentConnect ARM resource, réessayez\" Error=\"The subscription is not registered to use namespace 'Microsoft.HybridCompute'\"";
+
+fn json(value: &JsValue) -> String {
+    JSON::stringify(value).unwrap().as_string().unwrap()
+}
+
 #[wasm_bindgen_test]
 fn an_analysis_fed_in_pieces_matches_one_call_and_refuses_reuse() {
     let mut analysis = Analysis::new(true).expect("starts");
-    // Split inside the quoted error and inside a multi-byte character elsewhere.
-    let (a, b) = PROVIDER.split_at(80);
+    // Text arrives in whole characters; split it inside the quoted error.
+    let (a, b) = PROVIDER_FR.split_at(PROVIDER_FR.find("registered").unwrap() + 4);
     analysis.feed_text(a).unwrap();
     analysis.feed_text(b).unwrap();
     let report = analysis.finish().expect("finishes");
     assert_eq!(get(&report, "matches.0.id"), "provider-not-registered");
+    assert_eq!(json(&report), json(&classify_text(PROVIDER_FR).unwrap()));
     let again = analysis
         .feed_text("more")
         .expect_err("finished analyses refuse input");
@@ -98,14 +107,27 @@ fn an_analysis_fed_in_pieces_matches_one_call_and_refuses_reuse() {
     let twice = analysis.finish().expect_err("and cannot finish twice");
     assert!(error_message(twice).contains("already finished"));
 
+    // A file arrives in byte chunks that may end inside a character. The first 4 KiB are read
+    // whole to detect the encoding, so the cut that matters comes after 100 healthy lines.
+    let file = "time=\"2020-09-18T08:12:40Z\" level=info msg=\"heartbeat sent\"\n".repeat(100)
+        + PROVIDER_FR;
+    assert!(
+        (7..file.len())
+            .step_by(7)
+            .any(|i| i > 4096 && !file.is_char_boundary(i)),
+        "some 7-byte chunk past the first 4 KiB must end inside a character"
+    );
     let mut bytes = Analysis::new(false).unwrap();
-    for chunk in PROVIDER.as_bytes().chunks(7) {
+    for chunk in file.as_bytes().chunks(7) {
         bytes.feed(chunk).unwrap();
     }
-    assert_eq!(
-        get(&bytes.finish().unwrap(), "matches.0.id"),
-        "provider-not-registered"
-    );
+    let report = bytes.finish().unwrap();
+    assert_eq!(get(&report, "matches.0.id"), "provider-not-registered");
+    assert_eq!(get(&report, "input.invalid_sequences").as_f64(), Some(0.0));
+    let whole = classify_bytes(file.as_bytes()).unwrap();
+    let shown = "matches.0.evidence.0.lines.0.text";
+    assert_eq!(get(&report, shown), get(&whole, shown));
+    assert_eq!(json(&report), json(&whole));
 }
 
 #[wasm_bindgen_test]
