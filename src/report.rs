@@ -3,7 +3,6 @@
 //! `lines` in particular are relied on by other tools.
 
 use crate::input::Encoding;
-use crate::normalize::{Format, Level};
 use crate::rule::{Kind, Platform};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -161,4 +160,96 @@ pub struct EvidenceLine {
     pub text: String,
     /// The matched part of `text`, as `[start, end)` in Unicode scalar values (characters).
     pub span: Option<[usize; 2]>,
+}
+
+/// A log level, as far as the line tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+}
+
+/// A layer of formatting the input was recognised to carry (reported to the user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `time="..." level=error msg="..." Error="..."` (azcmagent.log, himds.log, older consoles).
+    LogrusKeyValue,
+    /// `ERROR[0032] message   Error="..."` (agent consoles up to about 1.7).
+    LogrusTerminal,
+    /// `INFO    Exit Code: ...` / `FATAL   ...` (current agent consoles).
+    AgentConsole,
+    /// A PowerShell prompt, continuation or error record.
+    PowerShell,
+    /// Lines re-shipped as JSON by a log collector (`{"log":"..."}`).
+    JsonEnvelope,
+    /// ANSI colour codes.
+    AnsiColours,
+    /// Windows line endings.
+    Crlf,
+    /// UTF-16 text (what Windows PowerShell 5 writes with `>`).
+    Utf16,
+    /// Lines a terminal or mail client wrapped, joined back.
+    Wrapped,
+}
+
+impl Format {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::LogrusKeyValue => "logrus key=value lines",
+            Format::LogrusTerminal => "logrus terminal lines",
+            Format::AgentConsole => "agent console output",
+            Format::PowerShell => "a PowerShell session",
+            Format::JsonEnvelope => "JSON log-collector lines",
+            Format::AnsiColours => "ANSI colour codes",
+            Format::Crlf => "Windows line endings",
+            Format::Utf16 => "UTF-16 text",
+            Format::Wrapped => "wrapped lines",
+        }
+    }
+}
+
+impl Format {
+    /// Every format, in the order reports list them.
+    const ALL: [Format; 9] = [
+        Format::LogrusKeyValue,
+        Format::LogrusTerminal,
+        Format::AgentConsole,
+        Format::PowerShell,
+        Format::JsonEnvelope,
+        Format::AnsiColours,
+        Format::Crlf,
+        Format::Utf16,
+        Format::Wrapped,
+    ];
+}
+
+/// A set of [`Format`]s, small enough to copy per line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formats(u16);
+
+impl Formats {
+    pub fn insert(&mut self, format: Format) {
+        self.0 |= 1 << format as u16;
+    }
+
+    pub fn union(self, other: Formats) -> Formats {
+        Formats(self.0 | other.0)
+    }
+
+    pub fn contains(self, format: Format) -> bool {
+        self.0 & (1 << format as u16) != 0
+    }
+
+    /// The formats in the set, in report order.
+    pub fn to_vec(self) -> Vec<Format> {
+        Format::ALL
+            .into_iter()
+            .filter(|f| self.contains(*f))
+            .collect()
+    }
 }
