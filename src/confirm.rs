@@ -107,7 +107,7 @@ impl Patterns {
             let compile = |src: &str| {
                 LazyRegex::new(src, eager).map_err(|e| {
                     Error::rule(
-                        crate::MANIFEST,
+                        crate::ruleset::MANIFEST,
                         "manifest",
                         e,
                         "shorten the pattern's bounded gaps",

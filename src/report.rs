@@ -16,7 +16,7 @@ pub struct Report {
     pub ruleset: RulesetInfo,
     pub input: InputSummary,
     /// Lines that look like errors (error/fatal level, `Exit Code`, ...), the last ones first
-    /// capped at [`crate::MAX_ERROR_LINES`]; most useful when nothing matched.
+    /// capped at [`crate::classify::MAX_ERROR_LINES`]; most useful when nothing matched.
     pub error_lines: Vec<EvidenceLine>,
     /// How many lines looked like errors in all.
     pub error_line_count: u64,
