@@ -48,9 +48,9 @@ pub use input::{Encoding, MAX_LINE_PIECE};
 pub use occurrences::MAX_EVIDENCE;
 pub use report::{
     Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level, Report,
-    RulesetInfo, SourceLink,
+    RulesetInfo,
 };
-pub use rule::{Kind, NearMiss, Pattern, Platform, Rule, Sample, Variant};
+pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{
     BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,
 };

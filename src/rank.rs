@@ -2,7 +2,7 @@
 //! states, each with the sentence that says why it is where it is.
 
 use crate::occurrences::Occurrences;
-use crate::report::{Candidate, Confidence, Diagnosis, Evidence, Level, SourceLink};
+use crate::report::{Candidate, Confidence, Diagnosis, Evidence, Level};
 use crate::rule::{Kind, Platform};
 use crate::ruleset::RuleSet;
 use std::collections::BTreeMap;
@@ -87,32 +87,10 @@ pub fn diagnose(
             };
             variant_notes.insert(rule.id.clone(), note);
         }
-        let (title, cause, solution) = variant
-            .map_or((&rule.title, &rule.cause, &rule.solution), |v| {
-                (&v.title, &v.cause, &v.solution)
-            });
-        let error = variant
-            .and_then(|v| v.error.as_ref())
-            .unwrap_or(&rule.error);
         matches.push((
             Diagnosis {
-                id: rule.id.clone(),
+                row: rule.row(variant),
                 confidence,
-                kind: rule.kind,
-                title: title.clone(),
-                message: rule.message.clone(),
-                error: error.clone(),
-                cause: cause.clone(),
-                solution: solution.clone(),
-                docs: rule.docs.clone(),
-                source: rule.source.clone(),
-                sources: rule
-                    .sources
-                    .iter()
-                    .map(|s| SourceLink::from_citation(s))
-                    .collect(),
-                checked: rule.checked.clone(),
-                unsourced: rule.unsourced.clone(),
                 variant: variant.map(|v| v.id.clone()),
                 lines,
                 occurrences: agg.count,
@@ -131,10 +109,12 @@ pub fn diagnose(
         .iter()
         .filter(|(d, _, _)| d.confidence == Confidence::Exact)
     {
-        if let Some(r) = set.get(&d.id) {
+        if let Some(r) = set.get(&d.row.id) {
             for target in &r.rule.leads_to {
-                if matches.iter().any(|(m, _, _)| &m.id == target) {
-                    led_by.entry(target.clone()).or_insert_with(|| d.id.clone());
+                if matches.iter().any(|(m, _, _)| &m.row.id == target) {
+                    led_by
+                        .entry(target.clone())
+                        .or_insert_with(|| d.row.id.clone());
                 }
             }
         }
@@ -142,19 +122,19 @@ pub fn diagnose(
     // Specific before generic, a cause before the causes it leads to, then the most severe,
     // then the latest: the last fatal error comes before the retries that preceded it.
     matches.sort_by(|(a, la, na), (b, lb, nb)| {
-        (a.confidence, a.kind, led_by.contains_key(&a.id))
-            .cmp(&(b.confidence, b.kind, led_by.contains_key(&b.id)))
+        (a.confidence, a.row.kind, led_by.contains_key(&a.row.id))
+            .cmp(&(b.confidence, b.row.kind, led_by.contains_key(&b.row.id)))
             .then(lb.cmp(la))
             .then(nb.cmp(na))
-            .then(a.id.cmp(&b.id))
+            .then(a.row.id.cmp(&b.row.id))
     });
     let has_cause = matches
         .iter()
-        .any(|(d, _, _)| d.kind == Kind::Cause && d.confidence == Confidence::Exact);
+        .any(|(d, _, _)| d.row.kind == Kind::Cause && d.confidence == Confidence::Exact);
     let mut matches: Vec<Diagnosis> = matches
         .into_iter()
         .map(|(mut d, level, last)| {
-            d.rank_reason = match led_by.get(&d.id) {
+            d.rank_reason = match led_by.get(&d.row.id) {
                 Some(by) => format!(
                     "Consequence: `{by}` above leads to this error, so it ranks after it \
                      ({}).",
@@ -162,13 +142,13 @@ pub fn diagnose(
                 ),
                 None => rank_reason(&d, level, last, has_cause),
             };
-            if let Some(note) = variant_notes.get(&d.id) {
+            if let Some(note) = variant_notes.get(&d.row.id) {
                 d.rank_reason.push_str(note);
             }
             d
         })
         .collect();
-    matches.dedup_by(|a, b| a.id == b.id);
+    matches.dedup_by(|a, b| a.row.id == b.row.id);
     matches
 }
 
@@ -199,7 +179,7 @@ fn seen(d: &Diagnosis, last: u64) -> String {
 fn rank_reason(d: &Diagnosis, level: Option<Level>, last: u64, has_cause: bool) -> String {
     let seen = seen(d, last);
     let level = level.map_or("", level_name);
-    match (d.confidence, d.kind) {
+    match (d.confidence, d.row.kind) {
         (Confidence::Partial, _) => format!(
             "Partial: the failing step is recognised but its error detail matches none of its \
              {} known rows; listed after exact matches ({seen}).",

@@ -3,7 +3,7 @@
 //! `lines` in particular are relied on by other tools.
 
 use crate::input::Encoding;
-use crate::rule::{Kind, Platform};
+use crate::rule::{Platform, Row};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -72,24 +72,10 @@ pub enum Confidence {
 /// One row of the table, recognised in the input.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnosis {
-    pub id: String,
+    /// What the row says (with the chosen variant's meaning applied).
+    #[serde(flatten)]
+    pub row: Row,
     pub confidence: Confidence,
-    pub kind: Kind,
-    pub title: String,
-    /// The table's Message column.
-    pub message: String,
-    /// The table's Error column, verbatim.
-    pub error: String,
-    pub cause: String,
-    pub solution: String,
-    pub docs: String,
-    pub source: String,
-    /// Where the cause and the fix come from.
-    pub sources: Vec<SourceLink>,
-    /// When the rule was last checked against its sources (`YYYY-MM` or `YYYY-MM-DD`).
-    pub checked: String,
-    /// What has no public source, said plainly.
-    pub unsourced: Option<String>,
     /// The meaning of the error that applies here, when the rule has several (its title, cause
     /// and solution are that variant's).
     pub variant: Option<String>,
@@ -104,34 +90,6 @@ pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
     /// Why the diagnosis sits where it does in the list.
     pub rank_reason: String,
-}
-
-/// A citation, ready to show as a link.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SourceLink {
-    /// As written in the rule: a URL or `owner/repo#N`.
-    pub label: String,
-    pub url: String,
-}
-
-impl SourceLink {
-    /// `owner/repo#N` becomes the GitHub issue or pull request URL (GitHub redirects `issues/N`
-    /// to a pull request); a URL stays itself, shown without its scheme.
-    pub fn from_citation(citation: &str) -> SourceLink {
-        match citation.strip_prefix("https://") {
-            Some(rest) => SourceLink {
-                label: rest.trim_end_matches('/').to_string(),
-                url: citation.to_string(),
-            },
-            None => {
-                let (repo, number) = citation.split_once('#').unwrap_or((citation, ""));
-                SourceLink {
-                    label: citation.to_string(),
-                    url: format!("https://github.com/{repo}/issues/{number}"),
-                }
-            }
-        }
-    }
 }
 
 /// A row a partial diagnosis could be.

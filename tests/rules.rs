@@ -67,7 +67,7 @@ fn benign_corpus_yields_no_match() {
             failures.push(format!(
                 "{}: matched `{}` at lines {:?}",
                 path.display(),
-                d.id,
+                d.row.id,
                 d.lines
             ));
         }
@@ -230,9 +230,9 @@ fn fixtures_rank_the_expected_diagnosis_first() {
         let got: Vec<String> = report
             .matches
             .iter()
-            .map(|d| format!("{} ({:?})", d.id, d.confidence))
+            .map(|d| format!("{} ({:?})", d.row.id, d.confidence))
             .collect();
-        if report.matches.first().map(|d| d.id.as_str()) != Some(fixture.expect[0].as_str()) {
+        if report.matches.first().map(|d| d.row.id.as_str()) != Some(fixture.expect[0].as_str()) {
             failures.push(format!(
                 "{name} ({}): expected `{}` first, got [{}]",
                 fixture.source,
@@ -241,7 +241,7 @@ fn fixtures_rank_the_expected_diagnosis_first() {
             ));
         }
         for id in &fixture.expect[1..] {
-            if !report.matches.iter().any(|d| &d.id == id) {
+            if !report.matches.iter().any(|d| &d.row.id == id) {
                 failures.push(format!(
                     "{name}: expected `{id}` among the diagnoses, got [{}]",
                     got.join(", ")
@@ -276,7 +276,7 @@ fn a_cause_outranks_the_exit_code_it_explains() {
         let text = std::fs::read_to_string(dir.join(file)).expect("fixture exists");
         let fixture = parse_fixture(file, &text).expect("valid fixture");
         let report = c.classify(&fixture.body);
-        let ids: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+        let ids: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
         let pos = |id: &str| ids.iter().position(|i| *i == id);
         let (Some(cause_at), Some(code_at)) = (pos(cause), pos(code)) else {
             panic!("{file}: both `{cause}` and `{code}` must be reported, got {ids:?}");
@@ -284,7 +284,10 @@ fn a_cause_outranks_the_exit_code_it_explains() {
         assert_eq!(cause_at, 0, "{file}: the cause comes first, got {ids:?}");
         assert!(cause_at < code_at, "{file}: {ids:?}");
         let (cause_d, code_d) = (&report.matches[cause_at], &report.matches[code_at]);
-        assert_eq!((cause_d.kind, code_d.kind), (Kind::Cause, Kind::Code));
+        assert_eq!(
+            (cause_d.row.kind, code_d.row.kind),
+            (Kind::Cause, Kind::Code)
+        );
         assert!(
             cause_d.rank_reason.contains("specific cause"),
             "{file}: {}",
