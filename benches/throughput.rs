@@ -69,7 +69,7 @@ fn main() {
     let (startup, classifier) = time(5, || Classifier::builtin().expect("rules load"));
     let (classify, report) = time(9, || classifier.classify(&log));
     let (classify_bytes, _) = time(9, || classifier.classify_bytes(log.as_bytes()));
-    assert_eq!(report.matches[0].id, "provider-not-registered");
+    assert_eq!(report.matches[0].row.id, "provider-not-registered");
 
     // The naive design: every line against every pattern at once.
     let set = RuleSet::builtin().expect("rules load");

@@ -9,7 +9,7 @@
 //! let report = classifier.classify(log);
 //!
 //! let best = &report.matches[0];
-//! assert_eq!(best.id, "provider-not-registered");
+//! assert_eq!(best.row.id, "provider-not-registered");
 //! assert_eq!(best.confidence, Confidence::Exact);
 //! assert_eq!(best.lines, vec![1]);
 //! assert_eq!(best.fields["namespace"], "Microsoft.HybridCompute");
@@ -22,30 +22,36 @@
 //! layers over it.
 
 mod classify;
+mod confirm;
 mod error;
+mod evidence;
 mod input;
 mod normalize;
+mod occurrences;
 pub mod pattern;
+mod rank;
+mod records;
 pub mod render;
 mod report;
 mod rule;
 mod ruleset;
 mod samples;
+mod scan;
 /// The JavaScript binding (only in wasm32 builds). Public so `wasm-bindgen-test` can call the
 /// exports as JavaScript would.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use classify::{Classifier, MAX_ERROR_LINES, MAX_EVIDENCE, Session};
+pub use classify::{Classifier, MAX_ERROR_LINES, Session};
 pub use error::Error;
 pub use input::{Encoding, MAX_LINE_PIECE};
-pub use normalize::{Format, Level};
+pub use occurrences::MAX_EVIDENCE;
 pub use report::{
-    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, InputSummary, Report, RulesetInfo,
-    SourceLink,
+    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level, Report,
+    RulesetInfo,
 };
-pub use samples::{SampleFailure, check_samples};
-pub use rule::{Kind, NearMiss, Pattern, Platform, Rule, Sample, Variant};
+pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{
     BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,
 };
+pub use samples::{SampleFailure, check_samples};

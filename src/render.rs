@@ -1,7 +1,8 @@
 //! Plain-text renderings of reports and rule sets: what the CLI prints and what docs writers paste.
 
-use crate::report::{Confidence, Diagnosis, EvidenceLine, Report, SourceLink};
+use crate::report::{Confidence, Diagnosis, EvidenceLine, Report};
 use crate::rule::Kind;
+use crate::rule::SourceLink;
 use crate::ruleset::RuleSet;
 use std::fmt::Write as _;
 
@@ -91,20 +92,24 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         Confidence::Exact => "exact",
         Confidence::Partial => "partial",
     };
-    let kind = match d.kind {
+    let kind = match d.row.kind {
         Kind::Cause => "cause",
         Kind::Code => "exit code",
         Kind::Stage => "step",
     };
-    let _ = writeln!(out, "{n}. {} [{confidence} · {kind}] {}", d.id, d.title);
-    if !d.message.is_empty() {
-        let _ = writeln!(out, "   Message:  {}", d.message);
+    let _ = writeln!(
+        out,
+        "{n}. {} [{confidence} · {kind}] {}",
+        d.row.id, d.row.title
+    );
+    if !d.row.message.is_empty() {
+        let _ = writeln!(out, "   Message:  {}", d.row.message);
     }
-    if !d.error.is_empty() {
+    if !d.row.error.is_empty() {
         let _ = writeln!(
             out,
             "   Error:    {}",
-            indent_rest(&d.error, "             ")
+            indent_rest(&d.row.error, "             ")
         );
     }
     if !d.fields.is_empty() {
@@ -138,16 +143,19 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         }
     }
     let _ = writeln!(out, "   Probable cause:");
-    let _ = writeln!(out, "{}", indent_all(&d.cause, "     "));
+    let _ = writeln!(out, "{}", indent_all(&d.row.cause, "     "));
     let _ = writeln!(out, "   Solution:");
-    let _ = writeln!(out, "{}", indent_all(&d.solution, "     "));
-    let _ = writeln!(out, "   Docs:     {}", d.docs);
+    let _ = writeln!(out, "{}", indent_all(&d.row.solution, "     "));
+    let _ = writeln!(out, "   Docs:     {}", d.row.docs);
     let _ = writeln!(
         out,
         "   Sources:  {}",
-        indent_rest(&sources_line(&d.sources, &d.checked), "             ")
+        indent_rest(
+            &sources_line(&d.row.sources, &d.row.checked),
+            "             "
+        )
     );
-    if let Some(unsourced) = &d.unsourced {
+    if let Some(unsourced) = &d.row.unsourced {
         let _ = writeln!(out, "   Unsourced: {}", unsourced.trim());
     }
     let _ = writeln!(out, "   Ranked:   {}", d.rank_reason);

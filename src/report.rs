@@ -3,8 +3,7 @@
 //! `lines` in particular are relied on by other tools.
 
 use crate::input::Encoding;
-use crate::normalize::{Format, Level};
-use crate::rule::{Kind, Platform};
+use crate::rule::{Platform, Row};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -17,7 +16,7 @@ pub struct Report {
     pub ruleset: RulesetInfo,
     pub input: InputSummary,
     /// Lines that look like errors (error/fatal level, `Exit Code`, ...), the last ones first
-    /// capped at [`crate::MAX_ERROR_LINES`]; most useful when nothing matched.
+    /// capped at [`crate::classify::MAX_ERROR_LINES`]; most useful when nothing matched.
     pub error_lines: Vec<EvidenceLine>,
     /// How many lines looked like errors in all.
     pub error_line_count: u64,
@@ -73,24 +72,10 @@ pub enum Confidence {
 /// One row of the table, recognised in the input.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnosis {
-    pub id: String,
+    /// What the row says (with the chosen variant's meaning applied).
+    #[serde(flatten)]
+    pub row: Row,
     pub confidence: Confidence,
-    pub kind: Kind,
-    pub title: String,
-    /// The table's Message column.
-    pub message: String,
-    /// The table's Error column, verbatim.
-    pub error: String,
-    pub cause: String,
-    pub solution: String,
-    pub docs: String,
-    pub source: String,
-    /// Where the cause and the fix come from.
-    pub sources: Vec<SourceLink>,
-    /// When the rule was last checked against its sources (`YYYY-MM` or `YYYY-MM-DD`).
-    pub checked: String,
-    /// What has no public source, said plainly.
-    pub unsourced: Option<String>,
     /// The meaning of the error that applies here, when the rule has several (its title, cause
     /// and solution are that variant's).
     pub variant: Option<String>,
@@ -105,34 +90,6 @@ pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
     /// Why the diagnosis sits where it does in the list.
     pub rank_reason: String,
-}
-
-/// A citation, ready to show as a link.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SourceLink {
-    /// As written in the rule: a URL or `owner/repo#N`.
-    pub label: String,
-    pub url: String,
-}
-
-impl SourceLink {
-    /// `owner/repo#N` becomes the GitHub issue or pull request URL (GitHub redirects `issues/N`
-    /// to a pull request); a URL stays itself, shown without its scheme.
-    pub fn from_citation(citation: &str) -> SourceLink {
-        match citation.strip_prefix("https://") {
-            Some(rest) => SourceLink {
-                label: rest.trim_end_matches('/').to_string(),
-                url: citation.to_string(),
-            },
-            None => {
-                let (repo, number) = citation.split_once('#').unwrap_or((citation, ""));
-                SourceLink {
-                    label: citation.to_string(),
-                    url: format!("https://github.com/{repo}/issues/{number}"),
-                }
-            }
-        }
-    }
 }
 
 /// A row a partial diagnosis could be.
@@ -161,4 +118,96 @@ pub struct EvidenceLine {
     pub text: String,
     /// The matched part of `text`, as `[start, end)` in Unicode scalar values (characters).
     pub span: Option<[usize; 2]>,
+}
+
+/// A log level, as far as the line tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+    Fatal,
+}
+
+/// A layer of formatting the input was recognised to carry (reported to the user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `time="..." level=error msg="..." Error="..."` (azcmagent.log, himds.log, older consoles).
+    LogrusKeyValue,
+    /// `ERROR[0032] message   Error="..."` (agent consoles up to about 1.7).
+    LogrusTerminal,
+    /// `INFO    Exit Code: ...` / `FATAL   ...` (current agent consoles).
+    AgentConsole,
+    /// A PowerShell prompt, continuation or error record.
+    PowerShell,
+    /// Lines re-shipped as JSON by a log collector (`{"log":"..."}`).
+    JsonEnvelope,
+    /// ANSI colour codes.
+    AnsiColours,
+    /// Windows line endings.
+    Crlf,
+    /// UTF-16 text (what Windows PowerShell 5 writes with `>`).
+    Utf16,
+    /// Lines a terminal or mail client wrapped, joined back.
+    Wrapped,
+}
+
+impl Format {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::LogrusKeyValue => "logrus key=value lines",
+            Format::LogrusTerminal => "logrus terminal lines",
+            Format::AgentConsole => "agent console output",
+            Format::PowerShell => "a PowerShell session",
+            Format::JsonEnvelope => "JSON log-collector lines",
+            Format::AnsiColours => "ANSI colour codes",
+            Format::Crlf => "Windows line endings",
+            Format::Utf16 => "UTF-16 text",
+            Format::Wrapped => "wrapped lines",
+        }
+    }
+}
+
+impl Format {
+    /// Every format, in the order reports list them.
+    const ALL: [Format; 9] = [
+        Format::LogrusKeyValue,
+        Format::LogrusTerminal,
+        Format::AgentConsole,
+        Format::PowerShell,
+        Format::JsonEnvelope,
+        Format::AnsiColours,
+        Format::Crlf,
+        Format::Utf16,
+        Format::Wrapped,
+    ];
+}
+
+/// A set of [`Format`]s, small enough to copy per line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formats(u16);
+
+impl Formats {
+    pub fn insert(&mut self, format: Format) {
+        self.0 |= 1 << format as u16;
+    }
+
+    pub fn union(self, other: Formats) -> Formats {
+        Formats(self.0 | other.0)
+    }
+
+    pub fn contains(self, format: Format) -> bool {
+        self.0 & (1 << format as u16) != 0
+    }
+
+    /// The formats in the set, in report order.
+    pub fn to_vec(self) -> Vec<Format> {
+        Format::ALL
+            .into_iter()
+            .filter(|f| self.contains(*f))
+            .collect()
+    }
 }

@@ -17,6 +17,60 @@ pub enum Kind {
     Stage,
 }
 
+/// A row of the troubleshooting table as the user sees it: what a rule says, with a variant's
+/// meaning applied when one was chosen. Diagnoses, the CLI's rule list and the page's deep links
+/// all show this one shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    /// The table's Message column: the step the agent was in.
+    pub message: String,
+    /// The table's Error column, verbatim: what the agent prints.
+    pub error: String,
+    pub cause: String,
+    pub solution: String,
+    pub docs: String,
+    pub source: String,
+    /// Where the cause and the fix come from.
+    pub sources: Vec<SourceLink>,
+    /// When the rule was last checked against its sources (`YYYY-MM` or `YYYY-MM-DD`).
+    pub checked: String,
+    /// What has no public source, said plainly.
+    pub unsourced: Option<String>,
+    /// For a row of the table: the stage (Message) it shares with sibling rows.
+    pub stage: Option<String>,
+}
+
+/// A citation, ready to show as a link.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceLink {
+    /// As written in the rule: a URL or `owner/repo#N`.
+    pub label: String,
+    pub url: String,
+}
+
+impl SourceLink {
+    /// `owner/repo#N` becomes the GitHub issue or pull request URL (GitHub redirects `issues/N`
+    /// to a pull request); a URL stays itself, shown without its scheme.
+    pub fn from_citation(citation: &str) -> SourceLink {
+        match citation.strip_prefix("https://") {
+            Some(rest) => SourceLink {
+                label: rest.trim_end_matches('/').to_string(),
+                url: citation.to_string(),
+            },
+            None => {
+                let (repo, number) = citation.split_once('#').unwrap_or((citation, ""));
+                SourceLink {
+                    label: citation.to_string(),
+                    url: format!("https://github.com/{repo}/issues/{number}"),
+                }
+            }
+        }
+    }
+}
+
 /// A rule as written. Field meanings are in `rules/README.md`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -148,4 +202,35 @@ pub struct NearMiss {
     /// The rules this text produces instead, if any. Any other match fails.
     #[serde(default)]
     pub also: Vec<String>,
+}
+
+impl Rule {
+    /// The row this rule shows, in `variant`'s meaning when given.
+    pub fn row(&self, variant: Option<&Variant>) -> Row {
+        let (title, cause, solution) = variant
+            .map_or((&self.title, &self.cause, &self.solution), |v| {
+                (&v.title, &v.cause, &v.solution)
+            });
+        Row {
+            id: self.id.clone(),
+            kind: self.kind,
+            title: title.clone(),
+            message: self.message.clone(),
+            error: variant
+                .and_then(|v| v.error.clone())
+                .unwrap_or_else(|| self.error.clone()),
+            cause: cause.clone(),
+            solution: solution.clone(),
+            docs: self.docs.clone(),
+            source: self.source.clone(),
+            sources: self
+                .sources
+                .iter()
+                .map(|s| SourceLink::from_citation(s))
+                .collect(),
+            checked: self.checked.clone(),
+            unsourced: self.unsourced.clone(),
+            stage: self.stage.clone(),
+        }
+    }
 }

@@ -76,7 +76,7 @@ pub fn check_samples(classifier: &Classifier) -> Vec<SampleFailure> {
                 ));
                 continue;
             };
-            if best.id != rule.id || best.confidence != want {
+            if best.row.id != rule.id || best.confidence != want {
                 failures.push(fail(
                     example,
                     text,
@@ -125,13 +125,15 @@ pub fn check_samples(classifier: &Classifier) -> Vec<SampleFailure> {
                     "the diagnosis carries no highlighted evidence".to_string(),
                 ));
             }
-            let others: Vec<&str> = report.matches[1..].iter().map(|d| d.id.as_str()).collect();
+            let others: Vec<&str> = report.matches[1..]
+                .iter()
+                .map(|d| d.row.id.as_str())
+                .collect();
             failures.extend(
-                extras(&others, &sample.also)
-                    .map(|problem| fail(example.clone(), text, problem)),
+                extras(&others, &sample.also).map(|problem| fail(example.clone(), text, problem)),
             );
             for id in &sample.not {
-                if report.matches.iter().any(|d| &d.id == id) {
+                if report.matches.iter().any(|d| &d.row.id == id) {
                     failures.push(fail(
                         example.clone(),
                         text,
@@ -145,7 +147,7 @@ pub fn check_samples(classifier: &Classifier) -> Vec<SampleFailure> {
             let text = miss.text.as_str();
             failures.extend(known(&example, text, "also", &miss.also));
             let report = classifier.classify(text);
-            if report.matches.iter().any(|d| d.id == rule.id) {
+            if report.matches.iter().any(|d| d.row.id == rule.id) {
                 failures.push(fail(
                     example,
                     text,
@@ -153,7 +155,7 @@ pub fn check_samples(classifier: &Classifier) -> Vec<SampleFailure> {
                 ));
                 continue;
             }
-            let ids: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+            let ids: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
             failures.extend(
                 extras(&ids, &miss.also).map(|problem| fail(example.clone(), text, problem)),
             );
@@ -184,7 +186,7 @@ fn produced(report: &Report) -> Vec<String> {
     report
         .matches
         .iter()
-        .map(|d| format!("{} ({})", d.id, confidence_name(d.confidence)))
+        .map(|d| format!("{} ({})", d.row.id, confidence_name(d.confidence)))
         .collect()
 }
 

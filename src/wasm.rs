@@ -16,12 +16,15 @@ export interface Evidence { line: number; level: Level | null; lines: EvidenceLi
 export interface Candidate { id: string; title: string; error: string; }
 export interface SourceLink { label: string; url: string; }
 export type Platform = "windows" | "linux";
-export interface Diagnosis {
-  id: string; confidence: Confidence; kind: Kind; title: string; message: string; error: string;
-  cause: string; solution: string; docs: string; source: string; sources: SourceLink[];
-  checked: string; unsourced: string | null; variant: string | null; lines: number[];
-  occurrences: number; evidence: Evidence[]; fields: Record<string, string>;
-  candidates: Candidate[]; rank_reason: string;
+export interface Row {
+  id: string; kind: Kind; title: string; message: string; error: string; cause: string;
+  solution: string; docs: string; source: string; sources: SourceLink[]; checked: string;
+  unsourced: string | null; stage: string | null;
+}
+export interface Diagnosis extends Row {
+  confidence: Confidence; variant: string | null; lines: number[]; occurrences: number;
+  evidence: Evidence[]; fields: Record<string, string>; candidates: Candidate[];
+  rank_reason: string;
 }
 export interface RulesetInfo { version: string; hash: string; rules: number; }
 export interface Report {
@@ -32,11 +35,8 @@ export interface Report {
   };
   error_lines: EvidenceLine[]; error_line_count: number; next_steps: string[]; notes: string[];
 }
-export interface RuleInfo {
-  id: string; kind: Kind; title: string; message: string; error: string; cause: string;
-  solution: string; docs: string; source: string; sources: SourceLink[]; checked: string;
-  unsourced: string | null; stage: string | null;
-}
+/** A rule's row, as `rules()` lists them. */
+export type RuleInfo = Row;
 export interface RetiredId { id: string; replaced_by: string[]; why: string; }
 "#;
 
@@ -144,53 +144,12 @@ fn finished() -> JsError {
     JsError::new("this analysis has already finished; start a new one")
 }
 
-#[derive(Serialize)]
-struct RuleInfo<'a> {
-    id: &'a str,
-    kind: crate::Kind,
-    title: &'a str,
-    message: &'a str,
-    error: &'a str,
-    cause: &'a str,
-    solution: &'a str,
-    docs: &'a str,
-    source: &'a str,
-    sources: Vec<crate::SourceLink>,
-    checked: &'a str,
-    unsourced: Option<&'a str>,
-    stage: Option<&'a str>,
-}
-
 /// Every rule, for showing a row without a log (deep links). Returns `RuleInfo[]`.
 #[wasm_bindgen(js_name = rules, unchecked_return_type = "RuleInfo[]")]
 pub fn rules() -> Result<JsValue, JsError> {
     with_classifier(|c| {
-        let list: Vec<RuleInfo<'_>> = c
-            .ruleset()
-            .rules
-            .iter()
-            .map(|r| RuleInfo {
-                id: &r.rule.id,
-                kind: r.rule.kind,
-                title: &r.rule.title,
-                message: &r.rule.message,
-                error: &r.rule.error,
-                cause: &r.rule.cause,
-                solution: &r.rule.solution,
-                docs: &r.rule.docs,
-                source: &r.rule.source,
-                sources: r
-                    .rule
-                    .sources
-                    .iter()
-                    .map(|s| crate::SourceLink::from_citation(s))
-                    .collect(),
-                checked: &r.rule.checked,
-                unsourced: r.rule.unsourced.as_deref(),
-                stage: r.rule.stage.as_deref(),
-            })
-            .collect();
-        to_js(&list)
+        let rows: Vec<crate::Row> = c.ruleset().rules.iter().map(|r| r.rule.row(None)).collect();
+        to_js(&rows)
     })
 }
 

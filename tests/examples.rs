@@ -149,7 +149,7 @@ fn fixture(path: &Path, section: &Section) -> Result<(), Failed> {
         .map(|id| format!("`# expect:` names `{id}`, which is not a rule id"))
         .collect();
     let report = classifier().classify(&fixture.body);
-    let got: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+    let got: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
     if got != fixture.expect {
         problems.push(format!(
             "{name} ({}): `# expect: {}`, but the log produces `{}`. The header lists every \
@@ -173,7 +173,7 @@ fn benign(path: &Path, section: &Section) -> Result<(), Failed> {
     let mut problems: Vec<String> = report
         .matches
         .iter()
-        .map(|d| format!("{name}: matched `{}` at lines {:?}", d.id, d.lines))
+        .map(|d| format!("{name}: matched `{}` at lines {:?}", d.row.id, d.lines))
         .collect();
     if report.input.lines <= 5 {
         problems.push(format!("{name} is not a real log (5 lines or fewer)"));

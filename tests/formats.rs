@@ -343,7 +343,7 @@ fn outcome(report: &Report) -> Vec<(String, Confidence, BTreeMap<String, String>
     report
         .matches
         .iter()
-        .map(|d| (d.id.clone(), d.confidence, d.fields.clone()))
+        .map(|d| (d.row.id.clone(), d.confidence, d.fields.clone()))
         .collect()
 }
 
@@ -351,7 +351,7 @@ fn top(report: &Report) -> Option<(&str, Confidence)> {
     report
         .matches
         .first()
-        .map(|d| (d.id.as_str(), d.confidence))
+        .map(|d| (d.row.id.as_str(), d.confidence))
 }
 
 #[test]
@@ -445,7 +445,7 @@ time="2021-01-12T09:15:10Z" level=info msg="Retrying..."
 time="2021-01-12T09:15:20Z" level=error msg="Failed to acquire authorization token device flow" Error="Error occurred while sending request for Device Authorization Code: Post https://login.windows.net/fb84ce97-b875-4d12-b031-ef5e7edf9c8e/oauth2/devicecode?api-version=1.0: dial tcp 40.126.9.7:443: connect: network is unreachable"
 time="2021-01-12T09:15:40Z" level=fatal msg="Failed to acquire authorization token device flow" Error="Error occurred while sending request for Device Authorization Code: Post https://login.windows.net/fb84ce97-b875-4d12-b031-ef5e7edf9c8e/oauth2/devicecode?api-version=1.0: dial tcp: lookup login.windows.net: no such host""#;
     let report = classifier().classify(log);
-    let ids: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+    let ids: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
     assert_eq!(
         ids,
         [
@@ -471,7 +471,7 @@ fn a_known_step_with_an_unknown_detail_is_partial_with_candidates() {
     assert_eq!(report.matches.len(), 1);
     let d = &report.matches[0];
     assert_eq!(
-        (d.id.as_str(), d.confidence),
+        (d.row.id.as_str(), d.confidence),
         ("device-flow-failed", Confidence::Partial)
     );
     let candidates: Vec<&str> = d.candidates.iter().map(|c| c.id.as_str()).collect();
@@ -501,7 +501,7 @@ fn an_exit_code_does_not_hide_the_candidates_of_the_step_it_ends() {
     let ids: Vec<(&str, Confidence)> = report
         .matches
         .iter()
-        .map(|d| (d.id.as_str(), d.confidence))
+        .map(|d| (d.row.id.as_str(), d.confidence))
         .collect();
     assert_eq!(
         ids,
@@ -542,7 +542,7 @@ fn several_problems_in_one_paste_are_all_reported() {
     let log = "Invalid client secret is provided\n\
                The subscription is not registered to use namespace 'Microsoft.HybridCompute'\n";
     let report = classifier().classify(log);
-    let mut ids: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+    let mut ids: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
     assert_eq!(
         ids[0], "provider-not-registered",
         "the later of two equally severe errors comes first"

@@ -62,14 +62,14 @@ fn filler() -> String {
 }
 
 fn ids(report: &Report) -> Vec<&str> {
-    report.matches.iter().map(|d| d.id.as_str()).collect()
+    report.matches.iter().map(|d| d.row.id.as_str()).collect()
 }
 
 fn find<'r>(report: &'r Report, id: &str) -> &'r Diagnosis {
     report
         .matches
         .iter()
-        .find(|d| d.id == id)
+        .find(|d| d.row.id == id)
         .unwrap_or_else(|| panic!("`{id}` is reported, got {:?}", ids(report)))
 }
 
@@ -129,7 +129,7 @@ fn kind_orders_cause_then_code_then_stage() {
     ];
     let report = classify(&rules, &log);
     assert_eq!(ids(&report), ["zulu-cause", "azcm0099", "connect-step"]);
-    let kinds: Vec<Kind> = report.matches.iter().map(|d| d.kind).collect();
+    let kinds: Vec<Kind> = report.matches.iter().map(|d| d.row.kind).collect();
     assert_eq!(kinds, [Kind::Cause, Kind::Code, Kind::Stage]);
     assert!(
         report.matches[1]

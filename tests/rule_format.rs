@@ -95,7 +95,11 @@ fn classifier() -> Classifier {
 }
 
 fn ids(c: &Classifier, text: &str) -> Vec<String> {
-    c.classify(text).matches.into_iter().map(|d| d.id).collect()
+    c.classify(text)
+        .matches
+        .into_iter()
+        .map(|d| d.row.id)
+        .collect()
 }
 
 #[test]
@@ -111,7 +115,7 @@ fn a_wrappers_numeric_exit_code_names_the_code_rule() {
             .matches
             .first()
             .unwrap_or_else(|| panic!("`{text}` matched nothing"));
-        assert_eq!(d.id, "azcm0042", "{text}");
+        assert_eq!(d.row.id, "azcm0042", "{text}");
         assert_eq!(d.fields["exit_code"], "42");
         assert_eq!(d.fields["azcm_code"], "AZCM0042");
         assert!(
@@ -149,10 +153,10 @@ fn the_matching_text_picks_a_meaning_before_the_platform_does() {
     let d = &report.matches[0];
     assert_eq!(d.variant.as_deref(), Some("linux"));
     assert_eq!(
-        d.title,
+        d.row.title,
         "AZCM0147: the requested agent version is not in the repository"
     );
-    assert_eq!(d.cause, "Linux meaning.");
+    assert_eq!(d.row.cause, "Linux meaning.");
     assert_eq!(d.fields["version"], "1.99");
     assert!(
         d.rank_reason.contains("text after the code says"),
@@ -168,7 +172,7 @@ fn the_logs_platform_picks_a_meaning_when_the_text_does_not() {
     assert_eq!(windows.input.platform, Some(Platform::Windows));
     let d = &windows.matches[0];
     assert_eq!(d.variant.as_deref(), Some("windows"));
-    assert_eq!(d.solution, "See azure-vm-detected.");
+    assert_eq!(d.row.solution, "See azure-vm-detected.");
     assert!(
         d.rank_reason.contains("Windows machine"),
         "{}",
@@ -186,7 +190,7 @@ fn the_logs_platform_picks_a_meaning_when_the_text_does_not() {
         d.variant, None,
         "no clue: the rule's own text names both meanings"
     );
-    assert_eq!(d.cause, "Both meanings.");
+    assert_eq!(d.row.cause, "Both meanings.");
 
     let tied = c.classify("PS C:\\> x\nsudo y\nAZCM0147");
     assert_eq!(
@@ -200,19 +204,22 @@ fn every_diagnosis_carries_its_sources_and_when_they_were_checked() {
     let c = classifier();
     let report = c.classify("Exit Code:  AZCM0042");
     let d = &report.matches[0];
-    assert_eq!(d.checked, "2026-11");
-    assert_eq!(d.sources.len(), 2);
+    assert_eq!(d.row.checked, "2026-11");
+    assert_eq!(d.row.sources.len(), 2);
     assert_eq!(
-        d.sources[0].url,
+        d.row.sources[0].url,
         "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard#agent-exit-codes"
     );
-    assert_eq!(d.sources[1].label, "Azure/AzureLocal-Supportability#184");
     assert_eq!(
-        d.sources[1].url,
+        d.row.sources[1].label,
+        "Azure/AzureLocal-Supportability#184"
+    );
+    assert_eq!(
+        d.row.sources[1].url,
         "https://github.com/Azure/AzureLocal-Supportability/issues/184"
     );
     assert_eq!(
-        d.unsourced.as_deref(),
+        d.row.unsourced.as_deref(),
         Some("Nothing public says why ARM refused.")
     );
     let json = serde_json::to_value(&report).expect("serialisable");
@@ -267,8 +274,8 @@ fn shipped_exit_code_patterns_read_the_wrappers_people_paste() {
         let d = report
             .matches
             .iter()
-            .find(|d| d.kind == Kind::Code && d.fields.contains_key("exit_code"))?;
-        Some((d.id.clone(), d.fields["exit_code"].clone()))
+            .find(|d| d.row.kind == Kind::Code && d.fields.contains_key("exit_code"))?;
+        Some((d.row.id.clone(), d.fields["exit_code"].clone()))
     };
     let want = |id: &str, n: &str| Some((id.to_string(), n.to_string()));
     for (text, expected) in [
@@ -362,11 +369,11 @@ fn a_cause_ranks_before_the_causes_it_leads_to() {
                time=\"2024-04-22T10:00:05Z\" level=fatal msg=\"Invalid client secret is provided\"";
     let plain = rules("").classify(log);
     assert_eq!(
-        plain.matches[0].id, "secret-refused",
+        plain.matches[0].row.id, "secret-refused",
         "latest and fatal first"
     );
     let linked = rules("leads_to = [\"secret-refused\"]").classify(log);
-    let ids: Vec<&str> = linked.matches.iter().map(|d| d.id.as_str()).collect();
+    let ids: Vec<&str> = linked.matches.iter().map(|d| d.row.id.as_str()).collect();
     assert_eq!(ids, ["secret-undecryptable", "secret-refused"]);
     assert!(
         linked.matches[1]
@@ -397,13 +404,13 @@ fn a_variant_may_name_what_the_agent_prints_in_that_meaning() {
     let c = Classifier::new(set).expect("compiles");
     let linux = c.classify("./install_linux_azcmagent.sh: desired_version not found: 1.99");
     assert_eq!(
-        linux.matches[0].error,
+        linux.matches[0].row.error,
         "desired_version not found: <version>"
     );
     let windows = c.classify("PS C:\\> x\nAZCM0147");
     assert_eq!(windows.matches[0].variant.as_deref(), Some("windows"));
     assert_eq!(
-        windows.matches[0].error, "AZCM0147",
+        windows.matches[0].row.error, "AZCM0147",
         "no error of its own: the rule's"
     );
 }

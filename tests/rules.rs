@@ -167,7 +167,7 @@ fn a_cause_outranks_the_exit_code_it_explains() {
         let text = std::fs::read_to_string(dir.join(file)).expect("fixture exists");
         let fixture = parse_fixture(file, &text).expect("valid fixture");
         let report = c.classify(&fixture.body);
-        let ids: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+        let ids: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
         let pos = |id: &str| ids.iter().position(|i| *i == id);
         let (Some(cause_at), Some(code_at)) = (pos(cause), pos(code)) else {
             panic!("{file}: both `{cause}` and `{code}` must be reported, got {ids:?}");
@@ -175,7 +175,10 @@ fn a_cause_outranks_the_exit_code_it_explains() {
         assert_eq!(cause_at, 0, "{file}: the cause comes first, got {ids:?}");
         assert!(cause_at < code_at, "{file}: {ids:?}");
         let (cause_d, code_d) = (&report.matches[cause_at], &report.matches[code_at]);
-        assert_eq!((cause_d.kind, code_d.kind), (Kind::Cause, Kind::Code));
+        assert_eq!(
+            (cause_d.row.kind, code_d.row.kind),
+            (Kind::Cause, Kind::Code)
+        );
         assert!(
             cause_d.rank_reason.contains("specific cause"),
             "{file}: {}",

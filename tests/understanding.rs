@@ -33,7 +33,7 @@ fn check(cases: &[(&str, Vec<String>)]) {
     for (expected, shapes) in cases {
         for text in shapes {
             let report = c.classify(text);
-            let got: Vec<&str> = report.matches.iter().map(|d| d.id.as_str()).collect();
+            let got: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
             if got.first() != Some(expected) {
                 failures.push(format!(
                     "expected `{expected}` first, got {got:?} for:\n  {}",

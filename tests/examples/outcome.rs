@@ -47,8 +47,8 @@ pub fn render(report: &Report) -> String {
 
 fn diagnosis(out: &mut String, rank: usize, d: &Diagnosis) {
     let lines: Vec<String> = d.lines.iter().map(u64::to_string).collect();
-    let _ = writeln!(out, "match {rank}: {}", d.id);
-    let _ = writeln!(out, "  kind: {}", name(&d.kind));
+    let _ = writeln!(out, "match {rank}: {}", d.row.id);
+    let _ = writeln!(out, "  kind: {}", name(&d.row.kind));
     let _ = writeln!(out, "  confidence: {}", name(&d.confidence));
     let _ = writeln!(out, "  variant: {}", d.variant.as_deref().unwrap_or("none"));
     let _ = writeln!(out, "  lines: {}", list_or(&lines, "none"));

@@ -1,16 +1,10 @@
-//! From bytes to lines: encoding detection, lossy decoding and line splitting, fed in chunks so a
-//! file of any size streams through in bounded memory.
+//! From bytes to lines: the encoding decided from the first bytes ([`encoding`]), decoding, and
+//! line splitting, fed in chunks so a file of any size streams through in bounded memory.
 
-use serde::Serialize;
+mod encoding;
 
-/// The encoding the input was read as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Encoding {
-    Utf8,
-    Utf16le,
-    Utf16be,
-}
+pub use encoding::Encoding;
+use encoding::{Utf16Decoder, decode_lossy_into, sniff};
 
 /// A physical line longer than this is cut into pieces that keep its line number, so one
 /// endless line cannot hold the whole input in memory.
@@ -41,6 +35,49 @@ pub struct InputFacts {
     pub zip: bool,
 }
 
+impl InputFacts {
+    /// What the user should know about how the input was read; `matched` says whether any
+    /// rule matched (a very short input that matched nothing is worth a word).
+    pub fn notes(&self, matched: bool) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.zip {
+            notes.push(
+                "This is a ZIP archive (probably from `azcmagent logs`). Unzip it and use \
+                 azcmagent.log and himds.log from inside it."
+                    .to_string(),
+            );
+        } else if self.nul_bytes {
+            notes.push(
+                "The input contains NUL bytes, so it looks like a binary file rather than a log; \
+                 its readable text was still checked."
+                    .to_string(),
+            );
+        }
+        if self.invalid_sequences > 0 {
+            notes.push(format!(
+                "{} invalid text sequence{} replaced with \u{fffd}; everything else was read \
+                 normally.",
+                self.invalid_sequences,
+                if self.invalid_sequences == 1 {
+                    " was"
+                } else {
+                    "s were"
+                }
+            ));
+        }
+        if self.bytes == 0 {
+            notes.push(
+                "The input is empty. Paste the output of `azcmagent connect --verbose`, or drop \
+                 azcmagent.log (see the next steps for where it is)."
+                    .to_string(),
+            );
+        } else if self.lines > 0 && !matched && self.bytes < 8 {
+            notes.push("The input is very short; paste the whole error output.".to_string());
+        }
+        notes
+    }
+}
+
 /// Decodes chunks of bytes and splits them into lines.
 #[derive(Debug, Default)]
 pub struct Lines {
@@ -51,9 +88,8 @@ pub struct Lines {
     pending: Vec<u8>,
     /// A trailing `\r` whose meaning depends on the next byte.
     pending_cr: bool,
-    /// UTF-16: an odd byte left from the last chunk, and an unpaired high surrogate.
-    odd_byte: Option<u8>,
-    high_surrogate: Option<u16>,
+    /// Set when the input is UTF-16.
+    utf16: Option<Utf16Decoder>,
     utf16_buf: Vec<u8>,
     line: u64,
     piece_continues: bool,
@@ -109,13 +145,8 @@ impl Lines {
             self.decide(&sniffed);
             self.push_decoded(&sniffed, emit);
         }
-        if let Some(_odd) = self.odd_byte.take() {
-            self.facts.invalid_sequences += 1;
-            self.pending.extend_from_slice("\u{fffd}".as_bytes());
-        }
-        if self.high_surrogate.take().is_some() {
-            self.facts.invalid_sequences += 1;
-            self.pending.extend_from_slice("\u{fffd}".as_bytes());
+        if let Some(decoder) = self.utf16.as_mut() {
+            self.facts.invalid_sequences += decoder.finish(&mut self.pending);
         }
         if !self.pending.is_empty() || self.piece_continues {
             self.emit_line(emit, false);
@@ -124,101 +155,38 @@ impl Lines {
     }
 
     fn decide(&mut self, head: &[u8]) {
-        let encoding = if head.starts_with(&[0xff, 0xfe]) && bom_confirmed(&head[2..], 1) {
-            Encoding::Utf16le
-        } else if head.starts_with(&[0xfe, 0xff]) && bom_confirmed(&head[2..], 0) {
-            Encoding::Utf16be
-        } else if let Some(e) = utf16_without_bom(head) {
-            e
-        } else {
-            Encoding::Utf8
-        };
-        self.facts.encoding = Some(encoding);
-        self.facts.zip = head.starts_with(b"PK\x03\x04");
-        if encoding == Encoding::Utf8 {
-            self.facts.nul_bytes = memchr::memchr(0, head).is_some();
+        let sniffed = sniff(head);
+        self.facts.encoding = Some(sniffed.encoding);
+        self.facts.zip = sniffed.zip;
+        self.facts.nul_bytes = sniffed.nul_bytes;
+        if sniffed.encoding != Encoding::Utf8 {
+            self.utf16 = Some(Utf16Decoder::new(sniffed.encoding));
         }
         self.decided = true;
     }
 
-    fn push_decoded(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>)) {
-        match self.facts.encoding {
-            Some(Encoding::Utf16le) | Some(Encoding::Utf16be) => {
+    fn push_decoded(&mut self, mut bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>)) {
+        let at_start = std::mem::take(&mut self.at_start);
+        match self.utf16.as_mut() {
+            Some(decoder) => {
+                if at_start
+                    && (bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]))
+                {
+                    bytes = &bytes[2..];
+                }
                 let mut buf = std::mem::take(&mut self.utf16_buf);
                 buf.clear();
-                self.transcode_utf16(bytes, &mut buf);
+                self.facts.invalid_sequences += decoder.decode(bytes, &mut buf);
                 self.split(&buf, emit);
                 self.utf16_buf = buf;
             }
-            _ => {
-                let bytes = if std::mem::take(&mut self.at_start) {
-                    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
-                } else {
-                    bytes
-                };
+            None => {
+                if at_start {
+                    bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+                }
                 self.split(bytes, emit);
             }
         }
-    }
-
-    fn transcode_utf16(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
-        let big_endian = self.facts.encoding == Some(Encoding::Utf16be);
-        let mut i = 0;
-        if std::mem::take(&mut self.at_start)
-            && (bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]))
-        {
-            i = 2;
-        }
-        let unit_at = |i: &mut usize, odd: &mut Option<u8>| -> Option<u16> {
-            let pair = match odd.take() {
-                Some(first) => [first, *bytes.get(*i)?],
-                None => [*bytes.get(*i)?, *bytes.get(*i + 1)?],
-            };
-            Some(if big_endian {
-                u16::from_be_bytes(pair)
-            } else {
-                u16::from_le_bytes(pair)
-            })
-        };
-        let mut odd = self.odd_byte.take();
-        loop {
-            let had_odd = odd.is_some();
-            let Some(unit) = unit_at(&mut i, &mut odd) else {
-                if i < bytes.len() {
-                    odd = Some(bytes[i]);
-                }
-                break;
-            };
-            i += if had_odd { 1 } else { 2 };
-            match (self.high_surrogate.take(), unit) {
-                (Some(high), 0xdc00..=0xdfff) => {
-                    let c =
-                        0x10000 + ((u32::from(high) - 0xd800) << 10) + (u32::from(unit) - 0xdc00);
-                    push_char(out, char::from_u32(c).unwrap_or('\u{fffd}'));
-                }
-                (high, 0xd800..=0xdbff) => {
-                    if high.is_some() {
-                        self.facts.invalid_sequences += 1;
-                        push_char(out, '\u{fffd}');
-                    }
-                    self.high_surrogate = Some(unit);
-                }
-                (high, unit) => {
-                    if high.is_some() {
-                        self.facts.invalid_sequences += 1;
-                        push_char(out, '\u{fffd}');
-                    }
-                    match char::from_u32(u32::from(unit)) {
-                        Some(c) => push_char(out, c),
-                        None => {
-                            self.facts.invalid_sequences += 1;
-                            push_char(out, '\u{fffd}');
-                        }
-                    }
-                }
-            }
-        }
-        self.odd_byte = odd;
     }
 
     fn split(&mut self, mut bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>)) {
@@ -303,67 +271,6 @@ impl Lines {
             }
         }
         self.piece_continues = cut_here;
-    }
-}
-
-fn push_char(out: &mut Vec<u8>, c: char) {
-    let mut buf = [0u8; 4];
-    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-}
-
-/// Decodes UTF-8, replacing each invalid sequence with U+FFFD; returns how many were replaced.
-fn decode_lossy_into(mut bytes: &[u8], out: &mut String) -> u64 {
-    let mut replaced = 0;
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => {
-                out.push_str(s);
-                return replaced;
-            }
-            Err(e) => {
-                let (good, rest) = bytes.split_at(e.valid_up_to());
-                // `valid_up_to` guarantees this prefix is UTF-8.
-                out.push_str(std::str::from_utf8(good).unwrap_or_default());
-                out.push('\u{fffd}');
-                replaced += 1;
-                bytes = match e.error_len() {
-                    Some(n) => &rest[n..],
-                    None => return replaced,
-                };
-            }
-        }
-    }
-}
-
-/// A byte-order mark is two bytes that binary data or a mangled file can start with too. Logs are
-/// mostly ASCII, so real UTF-16 after a mark has a zero in about every other byte (`zero_at` is
-/// the position of that zero in each pair: 1 for little-endian).
-fn bom_confirmed(rest: &[u8], zero_at: usize) -> bool {
-    let pairs = rest.len() / 2;
-    if pairs < 8 {
-        return true;
-    }
-    let zeros = rest.chunks_exact(2).filter(|p| p[zero_at] == 0).count();
-    zeros * 5 >= pairs
-}
-
-/// UTF-16 text without a byte-order mark: mostly ASCII with a zero in every other byte.
-fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
-    let pairs = head.len() / 2;
-    if pairs < 8 {
-        return None;
-    }
-    let (mut zero_even, mut zero_odd) = (0, 0);
-    for pair in head.chunks_exact(2) {
-        zero_even += usize::from(pair[0] == 0);
-        zero_odd += usize::from(pair[1] == 0);
-    }
-    if zero_odd * 10 >= pairs * 7 && zero_even * 10 < pairs {
-        Some(Encoding::Utf16le)
-    } else if zero_even * 10 >= pairs * 7 && zero_odd * 10 < pairs {
-        Some(Encoding::Utf16be)
-    } else {
-        None
     }
 }
 

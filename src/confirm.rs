@@ -1,0 +1,194 @@
+//! Confirming a candidate: the full pattern runs on a record the prefilter picked for it. Every
+//! pattern is compiled once, the first time a record needs it.
+
+use crate::error::Error;
+use crate::ruleset::RuleSet;
+use regex::bytes::Regex;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Every pattern of a rule set: the rules' own, then the manifest's exit-code patterns.
+pub struct Patterns {
+    patterns: Vec<CompiledPattern>,
+    /// The `code` rule of each exit code, for the manifest's `[[exit_code]]` patterns.
+    by_exit_code: BTreeMap<u16, usize>,
+}
+
+struct CompiledPattern {
+    /// The rule it belongs to; `None` for an exit-code pattern, whose captured `exit_code`
+    /// picks the rule.
+    rule: Option<usize>,
+    regex: LazyRegex,
+    unless: Option<LazyRegex>,
+    fields: Vec<String>,
+    /// Index of the rule's variant a match selects.
+    variant: Option<usize>,
+}
+
+/// Each pattern's prefilter anchors (lower-case literals), by pattern index.
+pub type Anchors<'s> = Vec<&'s [Vec<u8>]>;
+
+/// One confirmed match in a record.
+pub struct Hit {
+    pub rule: usize,
+    pub variant: Option<usize>,
+    /// The match in the record's decoded text.
+    pub start: usize,
+    pub end: usize,
+    pub fields: Vec<(String, String)>,
+}
+
+/// A pattern compiled the first time a record needs it. The prefilter runs a pattern only where
+/// its anchor occurs, so most patterns never run on a given log, and start-up (the cold regex
+/// compiler, worst in the browser) need not build them all.
+struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// With `eager`, compiles now and reports why it cannot.
+    fn new(source: &str, eager: bool) -> Result<Self, String> {
+        let lazy = LazyRegex {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        };
+        if eager {
+            let regex = crate::pattern::compile(source)?;
+            let _ = lazy.compiled.set(Some(regex));
+        }
+        Ok(lazy)
+    }
+
+    /// The compiled pattern; `None` only if it cannot compile, which [`Patterns::build`] with
+    /// `eager` rules out, and the test suite rules out for the built-in rules.
+    fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| crate::pattern::compile(&self.source).ok())
+            .as_ref()
+    }
+}
+
+impl Patterns {
+    /// The patterns of `set`, and each one's prefilter anchors (by pattern index). With
+    /// `eager`, every pattern compiles now, so one too large once compiled is reported here,
+    /// with its file and rule.
+    pub fn build(set: &RuleSet, eager: bool) -> Result<(Patterns, Anchors<'_>), Error> {
+        let mut patterns = Vec::new();
+        let mut anchors = Vec::new();
+        for (rule_index, loaded) in set.rules.iter().enumerate() {
+            for (pattern, checked) in loaded.rule.patterns.iter().zip(&loaded.checked) {
+                let compile = |src: &str| {
+                    LazyRegex::new(src, eager).map_err(|e| {
+                        Error::rule(
+                            &loaded.file,
+                            &loaded.rule.id,
+                            format!("pattern `{src}` does not compile: {e}"),
+                            "the rule lint accepted its syntax, so it is too large once \
+                             compiled: shorten bounded gaps such as `.{0,400}` and long \
+                             alternations",
+                        )
+                    })
+                };
+                patterns.push(CompiledPattern {
+                    rule: Some(rule_index),
+                    regex: compile(&pattern.regex)?,
+                    unless: pattern.unless.as_deref().map(compile).transpose()?,
+                    fields: checked.fields.clone(),
+                    variant: pattern
+                        .variant
+                        .as_deref()
+                        .and_then(|v| loaded.rule.variants.iter().position(|x| x.id == v)),
+                });
+                anchors.push(checked.anchors.as_slice());
+            }
+        }
+        for (pattern, checked) in set.manifest.exit_codes.iter().zip(&set.exit_codes) {
+            let compile = |src: &str| {
+                LazyRegex::new(src, eager).map_err(|e| {
+                    Error::rule(
+                        crate::ruleset::MANIFEST,
+                        "manifest",
+                        e,
+                        "shorten the pattern's bounded gaps",
+                    )
+                })
+            };
+            patterns.push(CompiledPattern {
+                rule: None,
+                regex: compile(&pattern.regex)?,
+                unless: pattern.unless.as_deref().map(compile).transpose()?,
+                fields: checked.fields.clone(),
+                variant: None,
+            });
+            anchors.push(checked.anchors.as_slice());
+        }
+        let by_exit_code = set
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.rule.exit_code.map(|code| (code, i)))
+            .collect();
+        Ok((
+            Patterns {
+                patterns,
+                by_exit_code,
+            },
+            anchors,
+        ))
+    }
+
+    /// Runs pattern `p` over one record's decoded text, adding its matches to `hits`.
+    pub fn confirm(&self, p: usize, record: &[u8], hits: &mut Vec<Hit>) {
+        let pattern = &self.patterns[p];
+        if pattern
+            .unless
+            .as_ref()
+            .and_then(LazyRegex::get)
+            .is_some_and(|u| u.is_match(record))
+        {
+            return;
+        }
+        let Some(regex) = pattern.regex.get() else {
+            return;
+        };
+        for caps in regex.captures_iter(record) {
+            let Some(whole) = caps.get(0) else { continue };
+            let mut fields: Vec<(String, String)> = pattern
+                .fields
+                .iter()
+                .filter_map(|name| {
+                    let value = caps.name(name)?;
+                    let value = String::from_utf8_lossy(value.as_bytes());
+                    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+                    (!value.is_empty()).then(|| (name.clone(), value))
+                })
+                .collect();
+            let rule = match pattern.rule {
+                Some(rule) => rule,
+                None => {
+                    // An exit-code pattern: the number names the code rule (exit code N is
+                    // AZCM00NN); a number no rule claims is not a diagnosis.
+                    let code = fields
+                        .iter()
+                        .find(|(k, _)| k == "exit_code")
+                        .and_then(|(_, v)| v.parse::<u16>().ok());
+                    let Some((code, &rule)) =
+                        code.and_then(|n| self.by_exit_code.get(&n).map(|r| (n, r)))
+                    else {
+                        continue;
+                    };
+                    fields.push(("azcm_code".into(), format!("AZCM{code:04}")));
+                    rule
+                }
+            };
+            hits.push(Hit {
+                rule,
+                variant: pattern.variant,
+                start: whole.start(),
+                end: whole.end(),
+                fields,
+            });
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Occurrences: what each rule's confirmed matches add up to over the whole input. A record is
+//! one log entry, so a rule counts once per record however many of its patterns match there.
+
+use crate::confirm::Hit;
+use crate::evidence::evidence;
+use crate::records::RecordBuffer;
+use crate::report::{Evidence, Level};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Evidence kept per diagnosis: the first occurrence and the last few.
+pub const MAX_EVIDENCE: usize = 5;
+/// Occurrence lines remembered per rule, to decide whether a stage is explained.
+const MAX_REMEMBERED_LINES: usize = 4096;
+
+/// One rule's matches so far.
+#[derive(Default)]
+pub struct Occurrence {
+    /// Records it matched in.
+    pub count: u64,
+    first: Option<Evidence>,
+    tail: VecDeque<Evidence>,
+    /// Captured values; a later occurrence's value replaces an earlier one.
+    pub fields: BTreeMap<String, String>,
+    /// The most severe level it was seen at (a record without a level counts as an error).
+    pub max_level: Option<Level>,
+    pub last_line: u64,
+    /// First lines of occurrences (the first [`MAX_REMEMBERED_LINES`]).
+    pub lines: Vec<u64>,
+    /// The variant the latest match that named one selected.
+    pub variant: Option<usize>,
+}
+
+impl Occurrence {
+    /// The first occurrence's evidence and the latest ones', at most [`MAX_EVIDENCE`].
+    pub fn evidence(&self) -> Vec<Evidence> {
+        self.first.iter().chain(&self.tail).cloned().collect()
+    }
+}
+
+/// Every rule's occurrences, by rule index.
+#[derive(Default)]
+pub struct Occurrences {
+    pub by_rule: BTreeMap<usize, Occurrence>,
+}
+
+impl Occurrences {
+    /// Adds the hits of record `r` (relative to its decoded text).
+    pub fn add_record(&mut self, buffer: &RecordBuffer, r: usize, mut hits: Vec<Hit>) {
+        hits.sort_by_key(|h| (h.start, h.rule, h.end));
+        let lines = buffer.lines(r);
+        let level = buffer.level(r);
+        let mut counted = BTreeSet::new();
+        for hit in hits {
+            let occurrence = self.by_rule.entry(hit.rule).or_default();
+            occurrence.variant = hit.variant.or(occurrence.variant);
+            if !counted.insert(hit.rule) {
+                // The same record again: only fields not captured yet are added.
+                for (k, v) in hit.fields {
+                    occurrence.fields.entry(k).or_insert(v);
+                }
+                continue;
+            }
+            let (start, end) = buffer.pasted_span(r, hit.start, hit.end);
+            let evidence = evidence(&lines, start, end);
+            occurrence.count += 1;
+            occurrence.max_level = occurrence
+                .max_level
+                .max(Some(level.unwrap_or(Level::Error)));
+            occurrence.last_line = evidence.line;
+            if occurrence.lines.len() < MAX_REMEMBERED_LINES {
+                occurrence.lines.push(evidence.line);
+            }
+            for (k, v) in hit.fields {
+                occurrence.fields.insert(k, v);
+            }
+            if occurrence.first.is_none() {
+                occurrence.first = Some(evidence);
+            } else {
+                occurrence.tail.push_back(evidence);
+                if occurrence.tail.len() > MAX_EVIDENCE - 1 {
+                    occurrence.tail.pop_front();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Records: a line with a header and the lines that continue it, joined without separators so a
+//! wrapped GUID or URL is whole again. The buffer keeps each record twice: as pasted (cleaned
+//! lines, what evidence shows) and decoded (escapes undone, what rules match), with the way
+//! back from one to the other.
+
+use crate::input::Piece;
+use crate::normalize::{LineInfo, OffsetMap, decode_record};
+use crate::report::{Format, Formats, Level};
+
+/// A record longer than this is split at the next line: headerless input (a tool's raw output)
+/// would otherwise become one record as long as the input.
+const MAX_RECORD: usize = 64 << 10;
+
+/// Records not yet scanned.
+#[derive(Default)]
+pub struct RecordBuffer {
+    /// Cleaned lines; records separated by `\n`, a record's lines joined without separator.
+    pasted: String,
+    /// `(offset in pasted, original line number)` of each line piece.
+    lines: Vec<(usize, u64)>,
+    /// Decoded records, separated by `\n`.
+    decoded: String,
+    records: Vec<Record>,
+    /// Records `..complete` are decoded; the last one may still grow.
+    complete: usize,
+    formats: Formats,
+}
+
+struct Record {
+    /// The record in `pasted`.
+    pasted: (usize, usize),
+    /// The record in `decoded`, once it is complete.
+    decoded: (usize, usize),
+    /// How decoded offsets map back, when decoding changed the text.
+    map: Option<OffsetMap>,
+    /// Index of its first line in `lines`.
+    first_line: usize,
+    level: Option<Level>,
+}
+
+/// The lines of one record, as pasted.
+pub struct RecordLines<'a> {
+    /// The pasted text the line offsets point into.
+    pub text: &'a str,
+    /// `(offset in text, original line number)`, in order.
+    pub lines: &'a [(usize, u64)],
+    /// Where the record ends in `text`.
+    pub end: usize,
+    pub level: Option<Level>,
+}
+
+impl RecordBuffer {
+    /// Adds one cleaned line piece: it starts a record or continues the last one.
+    pub fn push(&mut self, piece: &Piece<'_>, text: &str, info: LineInfo) {
+        let record_len = self
+            .records
+            .last()
+            .map_or(0, |r| self.pasted.len() - r.pasted.0);
+        let starts = (info.starts_record && !piece.cut)
+            || self.records.is_empty()
+            || record_len > MAX_RECORD;
+        if starts {
+            self.complete_last();
+            if !self.records.is_empty() {
+                self.pasted.push('\n');
+            }
+            self.records.push(Record {
+                pasted: (self.pasted.len(), self.pasted.len()),
+                decoded: (0, 0),
+                map: None,
+                first_line: self.lines.len(),
+                level: info.level,
+            });
+        } else if !text.is_empty() && !piece.cut {
+            self.formats.insert(Format::Wrapped);
+        }
+        self.formats = self.formats.union(info.formats);
+        self.lines.push((self.pasted.len(), piece.line));
+        self.pasted.push_str(text);
+        if let Some(r) = self.records.last_mut() {
+            r.pasted.1 = self.pasted.len();
+        }
+    }
+
+    /// Bytes buffered, as pasted.
+    pub fn len(&self) -> usize {
+        self.pasted.len()
+    }
+
+    /// Formats seen in every line pushed so far.
+    pub fn formats(&self) -> Formats {
+        self.formats
+    }
+
+    /// Decodes the last record: it is complete once the next one starts, or the input ends.
+    pub fn complete_last(&mut self) {
+        if self.complete == self.records.len() {
+            return;
+        }
+        let r = self.records.len() - 1;
+        let (s, e) = self.records[r].pasted;
+        let decoded = decode_record(&self.pasted[s..e]);
+        if !self.decoded.is_empty() {
+            self.decoded.push('\n');
+        }
+        let start = self.decoded.len();
+        self.decoded.push_str(&decoded.text);
+        let record = &mut self.records[r];
+        record.decoded = (start, self.decoded.len());
+        record.map = decoded.map;
+        self.complete = self.records.len();
+    }
+
+    /// How many records are complete (decoded and ready to scan).
+    pub fn complete(&self) -> usize {
+        self.complete
+    }
+
+    /// The decoded text of the complete records, separated by `\n`.
+    pub fn decoded_text(&self) -> &[u8] {
+        let end = self
+            .complete
+            .checked_sub(1)
+            .map_or(0, |r| self.records[r].decoded.1);
+        &self.decoded.as_bytes()[..end]
+    }
+
+    /// Where complete record `r` starts in [`Self::decoded_text`].
+    pub fn decoded_start(&self, r: usize) -> usize {
+        self.records[r].decoded.0
+    }
+
+    /// The decoded text of complete record `r`.
+    pub fn decoded(&self, r: usize) -> &[u8] {
+        let (s, e) = self.records[r].decoded;
+        &self.decoded.as_bytes()[s..e]
+    }
+
+    pub fn level(&self, r: usize) -> Option<Level> {
+        self.records[r].level
+    }
+
+    /// Maps a span of record `r`'s decoded text (relative to the record) to the pasted text.
+    pub fn pasted_span(&self, r: usize, start: usize, end: usize) -> (usize, usize) {
+        let record = &self.records[r];
+        let (from, to) = record.pasted;
+        match &record.map {
+            None => (from + start, from + end),
+            Some(map) => {
+                let at = |i: usize| map.pasted(i).map_or(to, |o| from + o);
+                (at(start), at(end).max(at(start)))
+            }
+        }
+    }
+
+    /// The pasted lines of record `r`.
+    pub fn lines(&self, r: usize) -> RecordLines<'_> {
+        let record = &self.records[r];
+        let last = self
+            .records
+            .get(r + 1)
+            .map_or(self.lines.len(), |n| n.first_line);
+        RecordLines {
+            text: &self.pasted,
+            lines: &self.lines[record.first_line..last],
+            end: record.pasted.1,
+            level: record.level,
+        }
+    }
+
+    /// Forgets the complete records, keeping the one that may still grow.
+    pub fn drain_complete(&mut self) {
+        let upto = self.complete;
+        if upto == self.records.len() {
+            // Everything was scanned at the end of input; nothing follows.
+            return;
+        }
+        let keep_from = self.records[upto].pasted.0;
+        let first_kept_line = self.records[upto].first_line;
+        self.pasted.drain(..keep_from);
+        self.decoded.clear();
+        self.records.drain(..upto);
+        self.complete = 0;
+        self.lines.drain(..first_kept_line);
+        for r in &mut self.records {
+            r.pasted.0 -= keep_from;
+            r.pasted.1 -= keep_from;
+            r.first_line -= first_kept_line;
+        }
+        for l in &mut self.lines {
+            l.0 -= keep_from;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The one-pass prefilter: one Aho-Corasick automaton finds every pattern's anchor literal, the
+//! platform signals and the strong error signals in one pass over a batch of records. Each full
+//! pattern then runs only on the records where its anchor occurs.
+//!
+//! The same pass decides which records look like errors, for the no-match answer: a record at
+//! error level or above, one holding a strong signal (`exit code`, `AZCM0`), or one without a
+//! level holding a weak signal (`failed`, `denied`...). Weak signals are everyday words, so they
+//! have their own automaton and are looked for only in records without a level.
+
+use crate::error::Error;
+use crate::records::RecordBuffer;
+use crate::report::Level;
+use crate::rule::Platform;
+use crate::ruleset::RuleSet;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+/// Words that make a line without a level look like an error.
+const WEAK_SIGNALS: [&str; 8] = [
+    "error",
+    "fail",
+    "fatal",
+    "exception",
+    "denied",
+    "refused",
+    "timed out",
+    "unable",
+];
+/// Text that makes any line look like an error, whatever its level.
+const STRONG_SIGNALS: [&str; 2] = ["exit code", "azcm0"];
+
+pub struct Prefilter {
+    automaton: AhoCorasick,
+    /// What each literal of the automaton stands for.
+    targets: Vec<Target>,
+    weak_signals: AhoCorasick,
+    patterns: usize,
+}
+
+#[derive(Default, Clone)]
+struct Target {
+    /// The patterns this literal anchors.
+    patterns: Vec<usize>,
+    strong: bool,
+    platform: Option<Platform>,
+}
+
+/// What one pass over a batch found.
+pub struct Scan {
+    /// `(record, pattern)` pairs to confirm, ordered by record.
+    pub candidates: Vec<(usize, usize)>,
+    /// Records that look like errors, in order.
+    pub error_records: Vec<usize>,
+    /// Platform signals seen: Windows, Linux.
+    pub platform_hits: [u64; 2],
+}
+
+impl Prefilter {
+    /// `anchors[p]` are pattern `p`'s anchor literals (lower case).
+    pub fn build(set: &RuleSet, anchors: &[&[Vec<u8>]]) -> Result<Prefilter, Error> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut targets: Vec<Target> = Vec::new();
+        let mut target = |literal: &[u8]| match literals.iter().position(|a| a == literal) {
+            Some(i) => i,
+            None => {
+                literals.push(literal.to_vec());
+                targets.push(Target::default());
+                literals.len() - 1
+            }
+        };
+        let mut wants: Vec<(usize, usize)> = Vec::new();
+        for (p, pattern_anchors) in anchors.iter().enumerate() {
+            for anchor in *pattern_anchors {
+                wants.push((target(anchor), p));
+            }
+        }
+        let strong: Vec<usize> = STRONG_SIGNALS
+            .iter()
+            .map(|s| target(s.as_bytes()))
+            .collect();
+        let platform: Vec<(usize, Platform)> = set
+            .manifest
+            .platform
+            .all()
+            .map(|(signal, p)| (target(signal.to_ascii_lowercase().as_bytes()), p))
+            .collect();
+        for (t, p) in wants {
+            targets[t].patterns.push(p);
+        }
+        for t in strong {
+            targets[t].strong = true;
+        }
+        for (t, p) in platform {
+            targets[t].platform = Some(p);
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .or_else(|_| {
+                // The DFA has a size limit; the contiguous NFA has none that rules can reach.
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)
+            })
+            .map_err(|e| Error::RuleSet {
+                problem: format!("the prefilter cannot be built: {e}"),
+                fix: "shorten the rules' anchor literals".into(),
+            })?;
+        let weak_signals = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(WEAK_SIGNALS)
+            .map_err(|e| Error::RuleSet {
+                problem: format!("the error-line detector cannot be built: {e}"),
+                fix: "report this as a bug".into(),
+            })?;
+        Ok(Prefilter {
+            automaton,
+            targets,
+            weak_signals,
+            patterns: anchors.len(),
+        })
+    }
+
+    /// One pass over the complete records of `buffer`.
+    pub fn scan(&self, buffer: &RecordBuffer) -> Scan {
+        let upto = buffer.complete();
+        let mut scan = Scan {
+            candidates: Vec::new(),
+            error_records: Vec::new(),
+            platform_hits: [0; 2],
+        };
+        if upto == 0 {
+            return scan;
+        }
+        // Per pattern, the last record it was queued for: a pattern runs once per record.
+        let mut queued_in = vec![usize::MAX; self.patterns];
+        let mut strong = vec![false; upto];
+        let mut record = 0;
+        for m in self.automaton.find_overlapping_iter(buffer.decoded_text()) {
+            let last_byte = m.end() - 1;
+            while record + 1 < upto && buffer.decoded_start(record + 1) <= last_byte {
+                record += 1;
+            }
+            let target = &self.targets[m.pattern().as_usize()];
+            for &p in &target.patterns {
+                if queued_in[p] != record {
+                    queued_in[p] = record;
+                    scan.candidates.push((record, p));
+                }
+            }
+            strong[record] |= target.strong;
+            match target.platform {
+                Some(Platform::Windows) => scan.platform_hits[0] += 1,
+                Some(Platform::Linux) => scan.platform_hits[1] += 1,
+                None => {}
+            }
+        }
+        scan.candidates.sort_unstable();
+        scan.error_records = (0..upto)
+            .filter(|&r| {
+                let level = buffer.level(r);
+                strong[r]
+                    || level.is_some_and(|l| l >= Level::Error)
+                    || (level.is_none() && self.weak_signals.is_match(buffer.decoded(r)))
+            })
+            .collect();
+        scan
+    }
+}
