@@ -85,7 +85,13 @@ pub struct Rule {
     #[serde(default)]
     pub error: String,
     pub cause: String,
+    /// Filled in at load time from the rule `solution_from` names, when it names one.
+    #[serde(default)]
     pub solution: String,
+    /// The id of the rule whose `solution` this rule shows, verbatim: one text for the codes
+    /// that share a fix. Resolved when the rule set loads, so every consumer sees the text.
+    #[serde(default, skip_serializing)]
+    pub solution_from: Option<String>,
     pub docs: String,
     /// Where the knowledge comes from (`troubleshooting-table-2020`, `azcm-codes`, `field-reports`...).
     pub source: String,
@@ -104,6 +110,11 @@ pub struct Rule {
     /// AZCM00NN). Wrappers that print only the number (`exitcode: 42`) name this rule.
     #[serde(default)]
     pub exit_code: Option<u16>,
+    /// For a `code` rule: the `AZCMnnnn` code it explains. When the rule's own `[[match]]`es do
+    /// not capture `azcm_code`, the loader adds the standard pattern for it (see
+    /// `rules/README.md`), and `error` defaults to the code.
+    #[serde(default, skip_serializing)]
+    pub code: Option<String>,
     /// Causes whose errors this one produces later in the same log (a secret that cannot be
     /// decrypted is then refused as invalid): when both are found, they rank after this one.
     #[serde(default)]
@@ -202,6 +213,9 @@ pub struct NearMiss {
     /// The rules this text produces instead, if any. Any other match fails.
     #[serde(default)]
     pub also: Vec<String>,
+    /// The `_folder.toml` this near-miss comes from, when the folder shares it with every rule.
+    #[serde(skip)]
+    pub folder: Option<String>,
 }
 
 impl Rule {

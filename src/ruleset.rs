@@ -1,14 +1,21 @@
 //! The rule set: every rule file parsed and checked as a corpus, with the manifest's version and a
 //! hash of the content.
 
+mod code;
+mod folder;
+
 use crate::error::Error;
 use crate::pattern;
 use crate::report::RulesetInfo;
 use crate::rule::{Kind, Pattern, Platform, Rule};
+use folder::Folder;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The file that holds the version and the no-match guidance; every other file is one rule.
+pub use folder::FOLDER_FILE;
+
+/// The file that holds the version and the no-match guidance; every other file is one rule or a
+/// folder's shared fields ([`FOLDER_FILE`]).
 pub const MANIFEST: &str = "ruleset.toml";
 
 /// The rule files compiled into the library: `(path under rules/, content)`, sorted by path.
@@ -119,22 +126,40 @@ impl RuleSet {
                 manifest = Some(parsed);
             }
         }
+        let mut folders = BTreeMap::new();
+        for (path, content) in &files {
+            if file_name(path) == FOLDER_FILE {
+                folders.insert(Folder::dir_of(path), Folder::parse(path, content)?);
+            }
+        }
         let common = manifest.as_ref().map_or(&[][..], |m| &m.common_words[..]);
         let mut rules = Vec::new();
         for (path, content) in &files {
-            if file_name(path) == MANIFEST {
+            if [MANIFEST, FOLDER_FILE].contains(&file_name(path)) {
                 continue;
             }
-            let rule: Rule = toml::from_str(content).map_err(|e| Error::RuleFile {
-                file: path.to_string(),
-                problem: one_line(&e.to_string()),
-            })?;
+            let rule = match folders.get_mut(Folder::dir_of(path)) {
+                Some(folder) => folder.read_rule(path, content)?,
+                None => toml::from_str(content).map_err(|e| Error::RuleFile {
+                    file: path.to_string(),
+                    problem: one_line(&e.to_string()),
+                })?,
+            };
             rules.push(check_rule(path, rule, common)?);
+        }
+        if let Some(unused) = folders.values().find(|f| !f.used) {
+            return Err(Error::rule(
+                &unused.file,
+                "folder defaults",
+                "no rule file in this folder uses it",
+                "put it beside the rule files that share its fields, or remove it",
+            ));
         }
         let manifest = manifest.ok_or_else(|| Error::RuleSet {
             problem: format!("there is no {MANIFEST}"),
             fix: format!("add rules/{MANIFEST} with `version` and `[no_match]` steps"),
         })?;
+        resolve_shared_solutions(&mut rules)?;
         check_corpus(&rules, &manifest)?;
         Ok(RuleSet {
             manifest,
@@ -327,7 +352,7 @@ fn is_month_or_day(s: &str) -> bool {
         && parts.get(2).is_none_or(|d| digits(d, 2))
 }
 
-fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, Error> {
+fn check_rule(path: &str, mut rule: Rule, common: &[String]) -> Result<LoadedRule, Error> {
     let id = rule.id.clone();
     let fail = |problem: String, fix: &str| Error::rule(path, &id, problem, fix);
     if !is_kebab(&id) {
@@ -343,13 +368,23 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
             "name the file after the id: links use the id, people look for the file",
         ));
     }
-    let required = [
+    code::apply(path, &mut rule)?;
+    let mut required = vec![
         ("title", &rule.title),
         ("cause", &rule.cause),
-        ("solution", &rule.solution),
         ("docs", &rule.docs),
         ("source", &rule.source),
     ];
+    match &rule.solution_from {
+        None => required.push(("solution", &rule.solution)),
+        Some(other) if !rule.solution.trim().is_empty() => {
+            return Err(fail(
+                format!("both `solution` and `solution_from = \"{other}\"` are set"),
+                "keep one: the shared text is written once, in the rule `solution_from` names",
+            ));
+        }
+        Some(_) => {}
+    }
     for (name, value) in required {
         if value.trim().is_empty() {
             return Err(fail(
@@ -471,12 +506,6 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
             ));
         }
     }
-    if rule.patterns.is_empty() {
-        return Err(fail(
-            "the rule has no [[match]] pattern".into(),
-            "add at least one [[match]] with a `regex`",
-        ));
-    }
     let mut checked = Vec::new();
     for p in &rule.patterns {
         let c = pattern::check(&p.regex, common).map_err(|(problem, fix)| fail(problem, &fix))?;
@@ -489,6 +518,22 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
             })?;
         }
         checked.push(c);
+    }
+    if let Some(standard) = code::standard_pattern(&rule, &checked) {
+        let c = pattern::check(&standard.regex, common).map_err(|(problem, fix)| {
+            fail(
+                format!("the pattern written for `code`: {problem}"),
+                &format!("{fix} (or write the rule's own [[match]] capturing `azcm_code`)"),
+            )
+        })?;
+        rule.patterns.insert(0, standard);
+        checked.insert(0, c);
+    }
+    if rule.patterns.is_empty() {
+        return Err(fail(
+            "the rule has no [[match]] pattern".into(),
+            "add at least one [[match]] with a `regex` (an exit-code rule may set `code` instead)",
+        ));
     }
     if rule.samples.is_empty() {
         return Err(fail(
@@ -523,6 +568,43 @@ fn check_rule(path: &str, rule: Rule, common: &[String]) -> Result<LoadedRule, E
         file: path.to_string(),
         checked,
     })
+}
+
+/// Copies the text of each `solution_from` into `solution`, so every consumer shows the full
+/// steps. One level only: a shared text is written where it is named, never passed along.
+fn resolve_shared_solutions(rules: &mut [LoadedRule]) -> Result<(), Error> {
+    let mut resolved = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let Some(from) = &r.rule.solution_from else {
+            continue;
+        };
+        let fail = |problem: String, fix: &str| Error::rule(&r.file, &r.rule.id, problem, fix);
+        if from == &r.rule.id {
+            return Err(fail(
+                format!("`solution_from = \"{from}\"` names the rule itself"),
+                "write the steps in `solution`, or name the rule that writes them",
+            ));
+        }
+        let Some(target) = rules.iter().find(|t| &t.rule.id == from) else {
+            return Err(fail(
+                format!("`solution_from = \"{from}\"` names no rule"),
+                "name the id of the rule whose `solution` this rule shares",
+            ));
+        };
+        if let Some(further) = &target.rule.solution_from {
+            return Err(fail(
+                format!(
+                    "`solution_from = \"{from}\"` names a rule that takes its own solution from `{further}`"
+                ),
+                &format!("name `{further}`, the rule that writes the text"),
+            ));
+        }
+        resolved.push((i, target.rule.solution.clone()));
+    }
+    for (i, solution) in resolved {
+        rules[i].rule.solution = solution;
+    }
+    Ok(())
 }
 
 fn check_corpus(rules: &[LoadedRule], manifest: &Manifest) -> Result<(), Error> {
@@ -862,6 +944,52 @@ why = "different"
             .unwrap_err()
             .to_string();
         assert!(err.contains("both a rule and a retired id"), "{err}");
+    }
+
+    #[test]
+    fn a_shared_solution_is_copied_from_the_rule_that_writes_it() {
+        let writer = rule("a-rule", "");
+        let sharer = |id: &str, from: &str| {
+            rule(id, &format!("solution_from = \"{from}\""))
+                .replace("solution = \"Do this.\"\n", "")
+        };
+        let b = sharer("b-rule", "a-rule");
+        let set = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &writer),
+            ("rules/b-rule.toml", &b),
+        ])
+        .unwrap();
+        assert_eq!(set.get("b-rule").unwrap().rule.solution, "Do this.");
+
+        let err = err_of(&sharer("a-rule", "nope"));
+        assert!(
+            err.contains("`solution_from = \"nope\"` names no rule"),
+            "{err}"
+        );
+        let err = err_of(&sharer("a-rule", "a-rule"));
+        assert!(err.contains("names the rule itself"), "{err}");
+        let err = err_of(&writer.replace(
+            "solution = \"Do this.\"",
+            "solution = \"Do this.\"\nsolution_from = \"b-rule\"",
+        ));
+        assert!(err.contains("both `solution` and `solution_from"), "{err}");
+        let err = err_of(&writer.replace("solution = \"Do this.\"\n", ""));
+        assert!(err.contains("`solution` is empty"), "{err}");
+        let err = load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &writer),
+            ("rules/b-rule.toml", &b),
+            ("rules/c-rule.toml", &sharer("c-rule", "b-rule")),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("rules/c-rule.toml: rule 'c-rule'")
+                && err.contains("takes its own solution from `a-rule`")
+                && err.contains("Fix: name `a-rule`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -12,7 +12,8 @@ use std::fmt;
 pub struct SampleFailure {
     /// The rule file, as `rules/<group>/<id>.toml`.
     pub file: String,
-    /// `sample 2` or `near_miss 1` (counted from 1, in file order).
+    /// `sample 2` or `near_miss 1` (counted from 1, in file order), or
+    /// `near_miss 1 of rules/azcm/_folder.toml` for one the folder shares.
     pub example: String,
     /// The first line of the example's text, shortened.
     pub text: String,
@@ -142,8 +143,17 @@ pub fn check_samples(classifier: &Classifier) -> Vec<SampleFailure> {
                 }
             }
         }
+        // The folder's shared near-misses follow the rule's own; each is counted in its file.
+        let own = rule
+            .near_misses
+            .iter()
+            .filter(|m| m.folder.is_none())
+            .count();
         for (i, miss) in rule.near_misses.iter().enumerate() {
-            let example = format!("near_miss {}", i + 1);
+            let example = match &miss.folder {
+                Some(folder) => format!("near_miss {} of {folder}", i + 1 - own),
+                None => format!("near_miss {}", i + 1),
+            };
             let text = miss.text.as_str();
             failures.extend(known(&example, text, "also", &miss.also));
             let report = classifier.classify(text);

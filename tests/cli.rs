@@ -310,7 +310,7 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     copy_rules(&dir.0);
     let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("rules are valid"));
+    assert!(text(&out.stdout).contains("examples checked"));
 
     // The row's file on disk with its first pattern replaced.
     let with_pattern = |regex: &str| {
@@ -367,4 +367,88 @@ fn custom_rules_directory_is_used() {
         "without the row, the stage is partial"
     );
     assert_eq!(v["matches"][0]["confidence"], "partial");
+}
+
+/// `--check-rules` is the rule author's whole check: after the lint it runs every sample and
+/// near-miss, as `cargo test` does, and lists every problem with its file and example.
+#[test]
+fn check_rules_runs_every_sample_and_near_miss() {
+    let dir = TempDir::new("samples");
+    copy_rules(&dir.0);
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ok = text(&out.stdout);
+    assert!(
+        ok.contains(" rules, ") && ok.contains(" examples checked"),
+        "{ok}"
+    );
+
+    let himds = arc_triage::BUILTIN_FILES
+        .iter()
+        .find(|(p, _)| p.ends_with("/himds-not-running.toml"))
+        .unwrap()
+        .1;
+    let samples = himds.matches("[[sample]]").count();
+    let misses = himds.matches("[[near_miss]]").count();
+    // A sample that no longer matches, and a near-miss that matches a rule it does not declare.
+    let file = dir.file(
+        "field/himds-not-running.toml",
+        format!(
+            "{himds}\n[[sample]]\ntext = \"himds is fine today\"\n\n\
+             [[near_miss]]\ntext = \"INFO    Exit Code:  AZCM0042: Failed to Create Resource\"\n\
+             why = \"another failure\"\n"
+        )
+        .as_bytes(),
+    );
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains(": 2 problems in the "), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{file}: sample {} `himds is fine today`: expected `himds-not-running` first, nothing matched",
+            samples + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{file}: near_miss {} `INFO    Exit Code:  AZCM0042: Failed to Create Resource`: also produced `azcm0042`, which it does not declare",
+            misses + 1
+        )),
+        "{err}"
+    );
+}
+
+/// A custom rules folder reads its `_folder.toml` too, and a problem with what the folder
+/// shares is reported against the folder file.
+#[test]
+fn check_rules_reads_folder_files() {
+    let dir = TempDir::new("folder");
+    copy_rules(&dir.0);
+    let folder = dir.0.join("azcm/_folder.toml");
+    let shared = std::fs::read_to_string(&folder).expect("azcm shares fields");
+    std::fs::write(
+        &folder,
+        shared.replace("AZCM0000: No Error", "AZCM0042: Failed to Create Resource"),
+    )
+    .unwrap();
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    let folder_name = folder.display().to_string();
+    assert!(
+        err.contains(&format!("azcm0042.toml: near_miss 1 of {folder_name} `INFO    Exit Code:  AZCM0042: Failed to Create Resource`: matched `azcm0042`, but must not")),
+        "{err}"
+    );
+
+    std::fs::remove_file(&folder).unwrap();
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("azcm-install-linux.toml: cannot read this rule file")
+            && err.contains("`kind`"),
+        "{err}"
+    );
 }

@@ -3,8 +3,8 @@
 //! (CI runs without the shared reference folder); this test renders the same two columns from
 //! rules/ with `arc-triage --table`'s renderer and compares them.
 
-use arc_triage::RuleSet;
 use arc_triage::render::markdown_table;
+use arc_triage::{Classifier, Kind, RuleSet};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -330,5 +330,70 @@ fn every_documented_exit_code_names_the_rule_of_the_same_number() {
             failures.extend(title_problems(&loaded.file, &code, &loaded.rule.title));
         }
     }
+    assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
+}
+
+/// Each code rule answers its code alone, in every form the agent and its scripts print it:
+/// azcmagent's `Exit Code:` line on the console and in azcmagent.log (bare, with the code's
+/// name, with Microsoft's meaning), the install scripts' JSON, and a wrapper's numeric exit code.
+/// Nothing else may match: this one check replaces a "different exit code" near-miss per rule.
+#[test]
+fn every_code_line_names_exactly_its_rule() {
+    let set = RuleSet::builtin().expect("the rules load");
+    let classifier = Classifier::new(set.clone()).expect("the rules compile");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for loaded in &set.rules {
+        let rule = &loaded.rule;
+        let Some(code) = rule.code.as_deref() else {
+            let numbered = rule
+                .id
+                .strip_prefix("azcm")
+                .is_some_and(|n| n.parse::<u16>().is_ok());
+            if rule.kind == Kind::Code && numbered {
+                failures.push(format!(
+                    "{}: set `code = \"{}\"`",
+                    loaded.file,
+                    rule.id.to_ascii_uppercase()
+                ));
+            }
+            continue;
+        };
+        let mut said = vec![code.to_string(), format!("{code}: {}", rule.message)];
+        if let Some(name) = rule
+            .error
+            .strip_prefix(code)
+            .and_then(|r| r.strip_prefix(": "))
+        {
+            said.push(format!("{code}: {name}"));
+        }
+        let mut lines: Vec<String> = said
+            .iter()
+            .flat_map(|s| {
+                [
+                    format!("INFO    Exit Code:  {s}"),
+                    format!("time=\"2026-09-01T10:00:00Z\" level=info msg=\"Exit Code:  {s}\""),
+                ]
+            })
+            .collect();
+        lines.push(format!("\"code\": \"{code}\","));
+        lines.push(format!("    \"code\":  \"{code}\","));
+        if let Some(n) = rule.exit_code {
+            lines.push(format!("azcmagent connect failed with exit code {n}"));
+        }
+        for line in lines {
+            checked += 1;
+            let ids: Vec<String> = classifier
+                .classify(&line)
+                .matches
+                .into_iter()
+                .map(|d| d.row.id)
+                .collect();
+            if ids != [rule.id.as_str()] {
+                failures.push(format!("{}: `{line}` gave {ids:?}", loaded.file));
+            }
+        }
+    }
+    assert!(checked > 400, "only {checked} code lines were checked");
     assert!(failures.is_empty(), "\n{}\n", failures.join("\n"));
 }

@@ -414,3 +414,85 @@ fn a_variant_may_name_what_the_agent_prints_in_that_meaning() {
         "no error of its own: the rule's"
     );
 }
+
+/// What a folder shares, what `code` writes and the solution another rule writes are all in the
+/// loaded rule, so the diagnosis, its JSON and the table show them with no help downstream.
+#[test]
+fn shorthands_are_resolved_before_any_consumer_sees_the_rule() {
+    const FOLDER: &str = r#"
+kind = "code"
+source = "azcm-codes"
+docs = "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard#agent-error-codes"
+checked = "2026-11"
+[[near_miss]]
+text = "INFO    Exit Code:  AZCM0000: No Error"
+why = "success"
+"#;
+    const WRITER: &str = r#"
+id = "azcm0061"
+code = "AZCM0061"
+title = "AZCM0061: the agent service isn't responding"
+error = 'AZCM0061: Agent Communication Error'
+cause = "himds does not answer."
+solution = "1. Restart himds."
+sources = ["https://learn.microsoft.com/azure/azure-arc/servers/agent-overview"]
+[[sample]]
+text = "INFO    Exit Code:  AZCM0061: Agent Communication Error"
+"#;
+    const SHARER: &str = r#"
+id = "azcm0064"
+code = "AZCM0064"
+exit_code = 64
+title = "AZCM0064: the agent service isn't responding (no change token)"
+error = 'AZCM0064: Unable to Obtain Change Token'
+cause = "himds gave no change token."
+solution_from = "azcm0061"
+sources = ["https://learn.microsoft.com/azure/azure-arc/servers/agent-overview"]
+[[sample]]
+text = "INFO    Exit Code:  AZCM0064: Unable to Obtain Change Token"
+"#;
+    let set = RuleSet::from_files([
+        ("rules/ruleset.toml", MANIFEST),
+        ("rules/azcm/_folder.toml", FOLDER),
+        ("rules/azcm/azcm0061.toml", WRITER),
+        ("rules/azcm/azcm0064.toml", SHARER),
+        ("rules/others/azcm0042.toml", CODE_42),
+        ("rules/others/azcm0147.toml", CODE_147),
+    ])
+    .expect("valid");
+    let table = markdown_table(&set);
+    let c = Classifier::new(set).expect("compiles");
+    let failures = arc_triage::check_samples(&c);
+    assert!(failures.is_empty(), "{failures:?}");
+    for text in [
+        "INFO    Exit Code:  AZCM0064: Unable to Obtain Change Token",
+        "azcmagent connect failed with exit code 64",
+    ] {
+        let report = c.classify(text);
+        let d = &report.matches[0];
+        assert_eq!(
+            (
+                d.row.id.as_str(),
+                d.row.kind,
+                d.row.source.as_str(),
+                d.row.checked.as_str()
+            ),
+            ("azcm0064", Kind::Code, "azcm-codes", "2026-11"),
+            "{text}"
+        );
+        assert_eq!(d.row.solution, "1. Restart himds.", "{text}");
+        assert_eq!(d.fields["azcm_code"], "AZCM0064", "{text}");
+        let json = serde_json::to_value(&report).expect("serialisable");
+        assert_eq!(json["matches"][0]["solution"], "1. Restart himds.");
+    }
+    let named = c.classify("INFO    Exit Code:  AZCM0064: Unable to Obtain Change Token");
+    assert_eq!(
+        named.matches[0].fields["code_name"],
+        "Unable to Obtain Change Token"
+    );
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("| `azcm0064`"))
+        .expect("a row");
+    assert!(row.contains("Restart himds"), "{row}");
+}
