@@ -2,7 +2,8 @@
 //! are merged into each rule file's TOML before it is read as a rule, so the lint and every
 //! consumer see complete rules. The merge is documented in `rules/README.md`.
 
-use super::{is_month_or_day, is_source, one_line};
+use super::lint::{is_month_or_day, is_source};
+use super::one_line;
 use crate::error::Error;
 use crate::rule::{Kind, NearMiss, Rule};
 use serde::Deserialize;
