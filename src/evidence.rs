@@ -14,11 +14,13 @@ pub fn evidence(record: &RecordLines<'_>, start: usize, end: usize) -> Evidence 
     let lines = record.lines;
     let first = lines.partition_point(|l| l.0 <= start).saturating_sub(1);
     let last = lines
-        .partition_point(|l| l.0 < end.max(start + 1))
+        .partition_point(|l| l.0 < end)
         .saturating_sub(1)
         .max(first);
     let mut out: Vec<EvidenceLine> = Vec::new();
     for i in first..=last {
+        // No two lines here are pieces of one physical line: a piece is cut at MAX_LINE_PIECE,
+        // far past MAX_RECORD, so the next piece starts a record of its own.
         let (line_start, number) = lines[i];
         let line_end = lines.get(i + 1).map_or(record.end, |l| l.0);
         let seg = record
@@ -28,16 +30,6 @@ pub fn evidence(record: &RecordLines<'_>, start: usize, end: usize) -> Evidence 
             .unwrap_or_default();
         let s = start.clamp(line_start, line_end) - line_start;
         let e = end.clamp(line_start, line_end) - line_start;
-        // Pieces of one cut physical line are shown as one evidence line.
-        if let Some(prev) = out.last_mut().filter(|p| p.line == number) {
-            if prev.span.is_none() && e > s {
-                *prev = clip(seg, Some((s, e)), number);
-            }
-            continue;
-        }
-        if seg.is_empty() && i != first {
-            continue;
-        }
         out.push(clip(seg, Some((s, e)).filter(|(s, e)| e > s), number));
     }
     Evidence {

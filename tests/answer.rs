@@ -1,0 +1,71 @@
+//! The parts of the answer no rule sample reaches: the no-match answer's error lines, the note
+//! on a very short paste, and evidence on a line too long to keep whole.
+
+use arc_triage::{Classifier, MAX_ERROR_LINES, MAX_LINE_PIECE, Report};
+
+fn classify(text: &str) -> Report {
+    Classifier::builtin()
+        .expect("the built-in rules load")
+        .classify(text)
+}
+
+const PROVIDER: &str =
+    "Error=\"The subscription is not registered to use namespace 'Microsoft.HybridCompute'\"";
+
+#[test]
+fn the_no_match_answer_keeps_the_latest_error_lines_newest_first() {
+    let lines: Vec<String> = (1..=MAX_ERROR_LINES + 5)
+        .map(|n| format!("ERROR   step {n} went wrong"))
+        .collect();
+    let report = classify(&lines.join("\n"));
+    assert!(report.matches.is_empty(), "{:?}", report.matches);
+    assert_eq!(report.error_line_count, (MAX_ERROR_LINES + 5) as u64);
+    let shown: Vec<(u64, &str)> = report
+        .error_lines
+        .iter()
+        .map(|l| (l.line, l.text.as_str()))
+        .collect();
+    assert_eq!(shown.len(), MAX_ERROR_LINES, "{shown:?}");
+    assert_eq!(shown[0], (25, "ERROR   step 25 went wrong"), "newest first");
+    assert_eq!(shown[MAX_ERROR_LINES - 1], (6, "ERROR   step 6 went wrong"));
+    assert!(report.error_lines.iter().all(|l| l.span.is_none()));
+}
+
+#[test]
+fn a_long_error_line_is_shown_up_to_240_characters() {
+    let long = format!("FATAL   {}", "x".repeat(400));
+    let report = classify(&long);
+    let line = &report.error_lines[0];
+    assert_eq!(line.text, format!("{}…", &long[..240]));
+}
+
+#[test]
+fn only_a_very_short_paste_that_matched_nothing_gets_the_short_note() {
+    let short = |r: &Report| r.notes.iter().any(|n| n.contains("very short"));
+    assert!(short(&classify("fail")), "4 bytes, no match");
+    assert!(!short(&classify("nothing to see here")), "long enough");
+    assert!(!short(&classify("")), "empty has its own note");
+}
+
+#[test]
+fn an_error_after_the_cut_of_an_endless_line_keeps_its_line_number() {
+    // The physical line is cut into pieces of MAX_LINE_PIECE bytes; each piece starts a record,
+    // so the error text after the cut is matched in the second piece, as line 2.
+    let head = "y".repeat(MAX_LINE_PIECE + 10);
+    let log = format!(
+        "time=\"2020-07-20T10:00:00Z\" level=info msg=\"start\"\ntime=\"x\" level=fatal msg=\"{head}\" {PROVIDER}"
+    );
+    let report = classify(&log);
+    assert_eq!(report.input.lines, 2);
+    let d = &report.matches[0];
+    assert_eq!(d.row.id, "provider-not-registered");
+    let lines = &d.evidence[0].lines;
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].line, 2);
+    let [s, e] = lines[0].span.expect("highlighted");
+    let shown: String = lines[0].text.chars().skip(s).take(e - s).collect();
+    assert!(
+        shown.starts_with("The subscription is not registered"),
+        "{shown}"
+    );
+}
