@@ -87,7 +87,7 @@ pub fn parse(pattern: &str) -> Result<Hir, String> {
 
 /// What [`check`] learns about a valid pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Checked {
+pub struct PatternFacts {
     /// Lower-case literals; every match contains at least one of them.
     pub anchors: Vec<Vec<u8>>,
     /// The names of the capture groups: they become the diagnosis' fields.
@@ -98,7 +98,7 @@ pub struct Checked {
 /// `common` lists lower-case words healthy agent output is full of: the anchor is chosen among
 /// the pattern's required literals to avoid them. The error says what is wrong and how to write
 /// it instead.
-pub fn check(pattern: &str, common: &[String]) -> Result<Checked, (String, String)> {
+pub fn check(pattern: &str, common: &[String]) -> Result<PatternFacts, (String, String)> {
     if pattern.trim().is_empty() {
         return Err((
             "a pattern is empty".into(),
@@ -150,9 +150,9 @@ pub fn check(pattern: &str, common: &[String]) -> Result<Checked, (String, Strin
         ));
     }
     let anchors = match required(&hir, common) {
-        Req::Exact(s) => vec![s],
-        Req::AnyOf(set) => set,
-        Req::Nothing => Vec::new(),
+        Required::Exact(s) => vec![s],
+        Required::AnyOf(set) => set,
+        Required::Nothing => Vec::new(),
     };
     let shortest = anchors.iter().map(Vec::len).min().unwrap_or(0);
     if anchors.is_empty() || shortest < MIN_ANCHOR_LEN {
@@ -173,7 +173,7 @@ pub fn check(pattern: &str, common: &[String]) -> Result<Checked, (String, Strin
             "name groups like `(?P<tenant_id>...)`".into(),
         ));
     }
-    Ok(Checked { anchors, fields })
+    Ok(PatternFacts { anchors, fields })
 }
 
 fn is_field_name(name: &str) -> bool {
@@ -242,7 +242,7 @@ fn unbounded_wildcard(hir: &Hir) -> Option<String> {
 
 /// What every match of a piece of pattern must contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Req {
+enum Required {
     /// The piece matches exactly this (lower-case) text.
     Exact(Vec<u8>),
     /// Every match contains at least one of these.
@@ -292,19 +292,21 @@ pub fn rarity(literal: &[u8], common: &[String]) -> usize {
         .count()
 }
 
-fn required(hir: &Hir, common: &[String]) -> Req {
+fn required(hir: &Hir, common: &[String]) -> Required {
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Req::Exact(Vec::new()),
-        HirKind::Literal(lit) => Req::Exact(lit.0.to_ascii_lowercase()),
-        HirKind::Class(class) => single_byte(class).map_or(Req::Nothing, |b| Req::Exact(vec![b])),
+        HirKind::Empty | HirKind::Look(_) => Required::Exact(Vec::new()),
+        HirKind::Literal(lit) => Required::Exact(lit.0.to_ascii_lowercase()),
+        HirKind::Class(class) => {
+            single_byte(class).map_or(Required::Nothing, |b| Required::Exact(vec![b]))
+        }
         HirKind::Capture(cap) => required(&cap.sub, common),
         HirKind::Repetition(rep) => {
             if rep.min == 0 {
-                return Req::Nothing;
+                return Required::Nothing;
             }
             match required(&rep.sub, common) {
-                Req::Exact(s) if rep.min == 1 && rep.max == Some(1) => Req::Exact(s),
-                Req::Exact(s) => Req::AnyOf(vec![s]),
+                Required::Exact(s) if rep.min == 1 && rep.max == Some(1) => Required::Exact(s),
+                Required::Exact(s) => Required::AnyOf(vec![s]),
                 other => other,
             }
         }
@@ -312,14 +314,14 @@ fn required(hir: &Hir, common: &[String]) -> Req {
             let mut all = Vec::new();
             for sub in subs {
                 match required(sub, common) {
-                    Req::Exact(s) => all.push(s),
-                    Req::AnyOf(set) => all.extend(set),
-                    Req::Nothing => return Req::Nothing,
+                    Required::Exact(s) => all.push(s),
+                    Required::AnyOf(set) => all.extend(set),
+                    Required::Nothing => return Required::Nothing,
                 }
             }
             all.sort();
             all.dedup();
-            Req::AnyOf(all)
+            Required::AnyOf(all)
         }
         HirKind::Concat(subs) => {
             let mut run = Vec::new();
@@ -327,20 +329,20 @@ fn required(hir: &Hir, common: &[String]) -> Req {
             let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
             for sub in subs {
                 match required(sub, common) {
-                    Req::Exact(s) => run.extend_from_slice(&s),
+                    Required::Exact(s) => run.extend_from_slice(&s),
                     other => {
                         all_exact = false;
                         if !run.is_empty() {
                             candidates.push(vec![std::mem::take(&mut run)]);
                         }
-                        if let Req::AnyOf(set) = other {
+                        if let Required::AnyOf(set) = other {
                             candidates.push(set);
                         }
                     }
                 }
             }
             if all_exact {
-                return Req::Exact(run);
+                return Required::Exact(run);
             }
             if !run.is_empty() {
                 candidates.push(vec![run]);
@@ -353,7 +355,7 @@ fn required(hir: &Hir, common: &[String]) -> Req {
                     let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
                     (rare, shortest, std::cmp::Reverse(set.len()))
                 })
-                .map_or(Req::Nothing, Req::AnyOf)
+                .map_or(Required::Nothing, Required::AnyOf)
         }
     }
 }

@@ -92,7 +92,7 @@ pub struct LoadedRule {
     pub rule: Rule,
     pub file: String,
     /// Per pattern: the prefilter anchors and the field names.
-    pub checked: Vec<pattern::Checked>,
+    pub checked: Vec<pattern::PatternFacts>,
 }
 
 /// All rules, checked together.
@@ -102,7 +102,7 @@ pub struct RuleSet {
     pub rules: Vec<LoadedRule>,
     pub hash: String,
     /// Per manifest `[[exit_code]]` pattern: its prefilter anchors and fields.
-    pub exit_codes: Vec<pattern::Checked>,
+    pub exit_codes: Vec<pattern::PatternFacts>,
 }
 
 impl RuleSet {

@@ -51,7 +51,7 @@ pub fn apply(path: &str, rule: &mut Rule) -> Result<(), Error> {
 ///
 /// The code alone, captured as `azcm_code`; when `error` is `AZCMnnnn: Name` (what the agent
 /// prints after `Exit Code:`), the name may follow and is captured as `code_name`.
-pub fn standard_pattern(rule: &Rule, checked: &[pattern::Checked]) -> Option<Pattern> {
+pub fn standard_pattern(rule: &Rule, checked: &[pattern::PatternFacts]) -> Option<Pattern> {
     let code = rule.code.as_deref()?;
     if checked
         .iter()

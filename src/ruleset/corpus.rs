@@ -5,7 +5,10 @@ use super::lint::is_kebab;
 use super::*;
 
 /// Checks the manifest; returns what the lint learned about each `[[exit_code]]` pattern.
-pub(super) fn check_manifest(path: &str, m: &Manifest) -> Result<Vec<pattern::Checked>, Error> {
+pub(super) fn check_manifest(
+    path: &str,
+    m: &Manifest,
+) -> Result<Vec<pattern::PatternFacts>, Error> {
     let mut exit_code_checks = Vec::new();
     let parts: Vec<&str> = m.version.split('.').collect();
     let numeric = parts
