@@ -31,6 +31,9 @@ test.describe('the page', () => {
     await expect(w.first.locator('[data-field=tenant_id]')).toHaveText('fb84ce97-b875-4d12-b031-ef5e7edf9c8e');
     await expect(w.first.locator('[data-field=ip]')).toHaveText('40.126.9.7');
     await expect(w.first.locator('[data-field=port]')).toHaveText('443');
+    // Titled by the rule set's [labels.fields], not by the capture name.
+    await expect(w.first.locator('dt:has(+ dd[data-field=tenant_id])')).toHaveText('Tenant');
+    await expect(w.first.locator('dt:has(+ dd[data-field=ip])')).toHaveText('IP address');
   });
 
   test('several problems are all shown, best first, with the reason', async ({ page }) => {
