@@ -44,8 +44,8 @@ pub use report::{
     Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, InputSummary, Report, RulesetInfo,
     SourceLink,
 };
-pub use samples::{SampleFailure, check_samples};
 pub use rule::{Kind, NearMiss, Pattern, Platform, Rule, Sample, Variant};
 pub use ruleset::{
     BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,
 };
+pub use samples::{SampleFailure, check_samples};

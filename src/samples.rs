@@ -127,8 +127,7 @@ pub fn check_samples(classifier: &Classifier) -> Vec<SampleFailure> {
             }
             let others: Vec<&str> = report.matches[1..].iter().map(|d| d.id.as_str()).collect();
             failures.extend(
-                extras(&others, &sample.also)
-                    .map(|problem| fail(example.clone(), text, problem)),
+                extras(&others, &sample.also).map(|problem| fail(example.clone(), text, problem)),
             );
             for id in &sample.not {
                 if report.matches.iter().any(|d| &d.id == id) {
