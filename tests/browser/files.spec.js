@@ -55,7 +55,7 @@ test('the file picker reads the chosen file', async ({ page }) => {
 // While a large file is analysed the main thread may be blocked at most this long at once, and
 // for at most this share of the analysis' time. The engine scans 4 MB batches, so a batch, not a
 // 1 MB chunk, is the longest block. Measured here (2-core x86-64 VM shared with other builds,
-// Chromium 156, release build, 2026-11-27): the longest task was 172-492 ms in 16 runs (40 and
+// Chromium 156, release build, 2026-11-26): the longest task was 172-492 ms in 16 runs (40 and
 // 120 MB files) and 807-905 ms in 2 runs at load average 11; the bound is twice the worst. Fed in
 // one piece (the fault this test is for), the 120 MB file blocked the thread for 3.4-5.0 s. The
 // share catches that however busy the machine is, since both sides slow down together: chunked,
