@@ -78,8 +78,15 @@ test.describe('the page', () => {
     const w = widget(page);
     await ready(w);
     await w.log.click();
-    await page.keyboard.type('Invalid client secret is provided', { delay: 5 });
+    // The element marks each run of the engine. Typed quickly, a line is analysed once it
+    // pauses, not at every key; a slow machine may see a pause or two mid-line.
+    const typed = 'Invalid client secret is provided';
+    await page.evaluate(() => performance.clearMarks('arc-triage:analysis'));
+    await page.keyboard.type(typed, { delay: 5 });
     await expect(w.first).toHaveAttribute('data-rule-id', 'spn-invalid-secret');
+    const analyses = await page.evaluate(() => performance.getEntriesByName('arc-triage:analysis').length);
+    expect(analyses, `${analyses} analyses for ${typed.length} keystrokes`).toBeGreaterThanOrEqual(1);
+    expect(analyses, `${analyses} analyses for ${typed.length} keystrokes`).toBeLessThan(typed.length / 4);
     await w.clear.click();
     await expect(w.cards).toHaveCount(0);
     await expect(w.status).toHaveText(/Paste the agent/);

@@ -38,6 +38,7 @@ export function shareLink(id, version, href = location.href) {
 }
 
 const DEBOUNCE_MS = 150;
+const ANALYSIS_MARK = 'arc-triage:analysis';
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
 
 export class ArcTriageElement extends HTMLElement {
@@ -186,6 +187,8 @@ export class ArcTriageElement extends HTMLElement {
     stop.hidden = !big;
     progress.hidden = !big;
     progress.value = 0;
+    // One mark per run of the engine, so a page (and the tests) can count them.
+    performance.mark(ANALYSIS_MARK);
     try {
       const report = await engine.analyse(input, {
         signal: controller.signal,
