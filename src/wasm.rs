@@ -77,7 +77,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// Compiles the built-in rules now (otherwise the first `classify` does).
-#[wasm_bindgen(js_name = prepare)]
+#[wasm_bindgen(js_name = prepare, unchecked_return_type = "RulesetInfo")]
 pub fn prepare() -> Result<JsValue, JsError> {
     with_classifier(|c| to_js(&c.ruleset().info()))
 }
