@@ -21,8 +21,9 @@ CHROMEDRIVER="$(command -v chromedriver)" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm
 
-step "release build"
+step "release build (the page, and the CLI the browser tests compare it with)"
 node scripts/build.mjs
+cargo build --release --bin arc-triage
 
 step "browser tests (Playwright, Debian's Chromium)"
 playwright test

@@ -46,6 +46,9 @@ pub struct Manifest {
     /// keep working.
     #[serde(default)]
     pub retired: Vec<Retired>,
+    /// What the page calls a diagnosis' fields and each group of rules.
+    #[serde(default)]
+    pub labels: Labels,
 }
 
 /// Literals (matched case-insensitively) whose presence says a log comes from a platform.
@@ -77,6 +80,26 @@ pub struct Retired {
     pub replaced_by: Vec<String>,
     /// Why, in one or two sentences a user reads when a link points to the old id.
     pub why: String,
+}
+
+/// Words for readers, kept with the rules so the page never carries its own copy.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// A heading per rule `source`, in the order the page lists the groups.
+    #[serde(default)]
+    pub sources: Vec<SourceLabel>,
+    /// A label per capture name (a diagnosis' field).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The heading of the rules whose `source` is `id`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLabel {
+    pub id: String,
+    pub label: String,
 }
 
 /// What to tell a user when no rule identified the problem.

@@ -38,6 +38,8 @@ export interface Report {
 /** A rule's row, as `rules()` lists them. */
 export type RuleInfo = Row;
 export interface RetiredId { id: string; replaced_by: string[]; why: string; }
+export interface SourceLabel { id: string; label: string; }
+export interface Labels { sources: SourceLabel[]; fields: Record<string, string>; }
 "#;
 
 thread_local! {
@@ -75,7 +77,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// Compiles the built-in rules now (otherwise the first `classify` does).
-#[wasm_bindgen(js_name = prepare)]
+#[wasm_bindgen(js_name = prepare, unchecked_return_type = "RulesetInfo")]
 pub fn prepare() -> Result<JsValue, JsError> {
     with_classifier(|c| to_js(&c.ruleset().info()))
 }
@@ -158,6 +160,13 @@ pub fn rules() -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = retired, unchecked_return_type = "RetiredId[]")]
 pub fn retired() -> Result<JsValue, JsError> {
     with_classifier(|c| to_js(&c.ruleset().manifest.retired))
+}
+
+/// What the page calls each field and each group of rules, from the rule set's manifest.
+/// Returns `Labels`.
+#[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
+pub fn labels() -> Result<JsValue, JsError> {
+    with_classifier(|c| to_js(&c.ruleset().manifest.labels))
 }
 
 /// Checks rule files given as `{path: content}` and returns the rule set's info, or an error

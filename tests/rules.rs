@@ -54,7 +54,7 @@ fn corpus_shape() {
 }
 
 /// Ids are public and unique; the loader refuses a second rule with an id already taken, even
-/// in another folder (where the file-name check cannot see it).
+/// in another folder (where the file-name check cannot see it; table/ has folder defaults too).
 #[test]
 fn the_loader_refuses_a_duplicate_id() {
     let (_, scope_locked) = arc_triage::BUILTIN_FILES
@@ -64,14 +64,14 @@ fn the_loader_refuses_a_duplicate_id() {
     let files = arc_triage::BUILTIN_FILES
         .iter()
         .copied()
-        .chain([("rules/copy/scope-locked.toml", *scope_locked)]);
+        .chain([("rules/table/scope-locked.toml", *scope_locked)]);
     let Err(err) = RuleSet::from_files(files) else {
         panic!("the loader accepted two rules with the id `scope-locked`");
     };
     let err = err.to_string();
     assert!(
         err.contains("id `scope-locked` is used by")
-            && err.contains("rules/copy/scope-locked.toml"),
+            && err.contains("rules/table/scope-locked.toml"),
         "{err}"
     );
 }

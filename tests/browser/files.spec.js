@@ -52,29 +52,57 @@ test('the file picker reads the chosen file', async ({ page }) => {
   await expect(w.first).toHaveAttribute('data-rule-id', 'arm-endpoint-forbidden');
 });
 
+// While a large file is analysed the main thread may be blocked at most this long at once, and
+// for at most this share of the analysis' time. The engine scans 4 MB batches, so a batch, not a
+// 1 MB chunk, is the longest block. Measured here (2-core x86-64 VM shared with other builds,
+// Chromium 156, release build, 2026-11-26): the longest task was 172-492 ms in 16 runs (40 and
+// 120 MB files) and 807-905 ms in 2 runs at load average 11; the bound is twice the worst. Fed in
+// one piece (the fault this test is for), the 120 MB file blocked the thread for 3.4-5.0 s. The
+// share catches that however busy the machine is, since both sides slow down together: chunked,
+// the longest task was 4-6% of the analysis (one 4 MB batch, the first also compiling patterns);
+// in one piece, 83-92%.
+const LONGEST_TASK_MS = 1800;
+const LONGEST_TASK_SHARE = 0.25;
+const FILE_MB = 120;
+
 test('a large file is analysed in chunks with progress, and the page stays responsive', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.goto('./');
   const w = widget(page);
   await ready(w);
-  // 40 MB of healthy chatter with the real failure at the very end.
-  await page.evaluate(async (failure) => {
-    const chatter = 'time="2024-05-01T10:00:00Z" level=debug msg="Sending heartbeat" Endpoint="https://weu.his.arc.azure.com/machine/status"\n';
-    const block = chatter.repeat(Math.ceil((1 << 20) / chatter.length));
-    const parts = Array.from({ length: 40 }, () => block);
-    parts.push(failure + '\n');
-    const file = new File(parts, 'huge.log');
-    const dt = new DataTransfer();
-    dt.items.add(file);
-    const host = document.querySelector('arc-triage');
-    host.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, ROWS['provider-not-registered']);
+  // Healthy chatter with the real failure at the very end. From the drop on, every task longer
+  // than 50 ms is recorded (the Long Tasks API), and so is when the report arrives.
+  await page.evaluate(
+    async ({ failure, mb }) => {
+      const chatter = 'time="2024-05-01T10:00:00Z" level=debug msg="Sending heartbeat" Endpoint="https://weu.his.arc.azure.com/machine/status"\n';
+      const block = chatter.repeat(Math.ceil((1 << 20) / chatter.length));
+      const parts = Array.from({ length: mb }, () => block);
+      parts.push(failure + '\n');
+      const dt = new DataTransfer();
+      dt.items.add(new File(parts, 'huge.log'));
+      const host = document.querySelector('arc-triage');
+      const since = performance.now();
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.startTime >= since) window.longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+      host.addEventListener('arc-triage-report', () => (window.analysisMs = performance.now() - since), { once: true });
+      host.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { failure: ROWS['provider-not-registered'], mb: FILE_MB },
+  );
   await expect(w.stop).toBeVisible();
-  // While it runs the page answers: the main thread gets turns between chunks.
-  const turn = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r('painted'))));
-  expect(turn).toBe('painted');
-  await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered', { timeout: 30_000 });
-  await expect(w.first.locator('.log-lines li').first()).toHaveAttribute('data-line', /^\d{6}$/);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered', { timeout: 90_000 });
+  await expect(w.first.locator('.log-lines li').first()).toHaveAttribute('data-line', /^\d{7}$/);
   await expect(w.stop).toBeHidden();
+  // A long task is reported after it ends; one more turn lets the last one in.
+  const { longest, total } = await page.evaluate(
+    () => new Promise((r) => setTimeout(() => r({ longest: Math.max(0, ...window.longTasks), total: window.analysisMs }), 100)),
+  );
+  const said = `the main thread was blocked for ${longest.toFixed(0)} ms at once, in an analysis of ${total.toFixed(0)} ms`;
+  test.info().annotations.push({ type: 'longest task', description: said });
+  expect(longest, said).toBeLessThan(LONGEST_TASK_MS);
+  expect(longest / total, said).toBeLessThan(LONGEST_TASK_SHARE);
 });
 
 test('a large file can be stopped', async ({ page }) => {

@@ -31,6 +31,9 @@ test.describe('the page', () => {
     await expect(w.first.locator('[data-field=tenant_id]')).toHaveText('fb84ce97-b875-4d12-b031-ef5e7edf9c8e');
     await expect(w.first.locator('[data-field=ip]')).toHaveText('40.126.9.7');
     await expect(w.first.locator('[data-field=port]')).toHaveText('443');
+    // Titled by the rule set's [labels.fields], not by the capture name.
+    await expect(w.first.locator('dt:has(+ dd[data-field=tenant_id])')).toHaveText('Tenant');
+    await expect(w.first.locator('dt:has(+ dd[data-field=ip])')).toHaveText('IP address');
   });
 
   test('several problems are all shown, best first, with the reason', async ({ page }) => {
@@ -75,8 +78,15 @@ test.describe('the page', () => {
     const w = widget(page);
     await ready(w);
     await w.log.click();
-    await page.keyboard.type('Invalid client secret is provided', { delay: 5 });
+    // The element marks each run of the engine. Typed quickly, a line is analysed once it
+    // pauses, not at every key; a slow machine may see a pause or two mid-line.
+    const typed = 'Invalid client secret is provided';
+    await page.evaluate(() => performance.clearMarks('arc-triage:analysis'));
+    await page.keyboard.type(typed, { delay: 5 });
     await expect(w.first).toHaveAttribute('data-rule-id', 'spn-invalid-secret');
+    const analyses = await page.evaluate(() => performance.getEntriesByName('arc-triage:analysis').length);
+    expect(analyses, `${analyses} analyses for ${typed.length} keystrokes`).toBeGreaterThanOrEqual(1);
+    expect(analyses, `${analyses} analyses for ${typed.length} keystrokes`).toBeLessThan(typed.length / 4);
     await w.clear.click();
     await expect(w.cards).toHaveCount(0);
     await expect(w.status).toHaveText(/Paste the agent/);

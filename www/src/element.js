@@ -1,8 +1,18 @@
 // <arc-triage>: the whole widget as one custom element, used by the site, the single file and
-// docs pages alike. Shadow DOM keeps host CSS out and ours in; theming goes through
-// --arc-triage-* custom properties.
+// docs pages alike. It keeps the state and handles the events; skeleton.js and render.js build
+// every node. Shadow DOM keeps host CSS out and ours in; theming goes through --arc-triage-*
+// custom properties.
 import * as engine from './engine.js';
-import { h, diagnosisCard, noMatch, inputSummary, formatBytes } from './render.js';
+import {
+  reportView,
+  linkedRow,
+  knownProblems,
+  unknownRuleNotice,
+  versionNotice,
+  retiredNotice,
+  formatBytes,
+} from './render.js';
+import { skeleton } from './skeleton.js';
 import css from './element.css';
 
 let sheet = null;
@@ -28,11 +38,7 @@ export function shareLink(id, version, href = location.href) {
 }
 
 const DEBOUNCE_MS = 150;
-const SOURCE_LABEL = {
-  'troubleshooting-table-2020': 'Microsoft’s troubleshooting table',
-  'azcm-codes': 'Agent exit codes (AZCMnnnn)',
-  'field-reports': 'Failures reported by users, and sign-in errors',
-};
+const ANALYSIS_MARK = 'arc-triage:analysis';
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
 
 export class ArcTriageElement extends HTMLElement {
@@ -82,65 +88,10 @@ export class ArcTriageElement extends HTMLElement {
   #build() {
     const root = this.attachShadow({ mode: 'open' });
     root.adoptedStyleSheets = [styles()];
-    const uid = Math.random().toString(36).slice(2, 8);
-    const log = h('textarea', {
-      id: `log-${uid}`,
-      class: 'log',
-      spellcheck: 'false',
-      autocomplete: 'off',
-      autocapitalize: 'off',
-      wrap: 'off',
-      placeholder: 'time="…" level=fatal msg="Failed to AzcmagentConnect ARM resource" Error="…"',
-      'aria-describedby': `privacy-${uid}`,
-    });
-    const fileInput = h('input', { type: 'file', class: 'file-input', tabindex: '-1', 'aria-hidden': 'true' });
-    const open = h('button', { type: 'button', class: 'open' }, 'Open a log file…');
-    const clear = h('button', { type: 'button', class: 'clear' }, 'Clear');
-    const stop = h('button', { type: 'button', class: 'stop', hidden: true }, 'Stop');
-    const progress = h('progress', { class: 'progress', max: '1', value: '0', hidden: true, 'aria-label': 'Analysis progress' });
-    const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, 'Loading…');
-    const error = h('p', { class: 'error', role: 'alert', hidden: true });
-    const notice = h('div', { class: 'notice', hidden: true });
-    const results = h('section', { class: 'results', 'aria-label': 'Diagnosis' });
-    const rowsList = h('ul', { class: 'all-rows-list' });
-    const allRows = h('details', { class: 'all-rows' }, h('summary', null, 'Every problem arc-triage knows'), rowsList);
-    const version = h('p', { class: 'version' });
-    const drop = h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, 'Drop the log file to analyse it here');
-
-    root.append(
-      h(
-        'div',
-        { class: 'widget', part: 'widget' },
-        h(
-          'div',
-          { class: 'input' },
-          h('label', { for: log.id, class: 'log-label' }, 'Paste the Connected Machine agent’s output (azcmagent, himds or its log files)'),
-          log,
-          h(
-            'div',
-            { class: 'actions' },
-            open,
-            h('span', { class: 'drop-hint' }, 'or drop a file here'),
-            clear,
-            stop,
-            progress,
-            fileInput,
-          ),
-          h(
-            'p',
-            { class: 'privacy', id: `privacy-${uid}` },
-            'Private by design: your log is analysed in this browser tab and never sent or stored anywhere.',
-          ),
-        ),
-        status,
-        error,
-        notice,
-        results,
-        h('div', { class: 'about' }, allRows, version),
-        drop,
-      ),
-    );
-    this.#ui = { log, fileInput, open, clear, stop, progress, status, error, notice, results, rowsList, version, report: null };
+    const { widget, ...parts } = skeleton(Math.random().toString(36).slice(2, 8));
+    root.append(widget);
+    this.#ui = { ...parts, report: null };
+    const { log, fileInput, open, clear, stop } = parts;
 
     log.addEventListener('input', () => {
       this.#file = null;
@@ -160,6 +111,11 @@ export class ArcTriageElement extends HTMLElement {
       log.focus();
     });
     stop.addEventListener('click', () => this.#controller?.abort());
+    // Row links in the list of every problem and in a retired-link notice.
+    root.addEventListener('click', (e) => {
+      const link = e.target.closest?.('button.row-link[data-rule-id]');
+      if (link) this.#showRule(link.dataset.ruleId, null, true);
+    });
     this.addEventListener('dragover', (e) => {
       if (!e.dataTransfer?.types?.includes('Files')) return;
       e.preventDefault();
@@ -190,22 +146,7 @@ export class ArcTriageElement extends HTMLElement {
     if (!this.isConnected) return;
     const { version, rowsList } = this.#ui;
     version.textContent = `Rule set ${this.#info.version} · ${this.#info.rules} rules · hash ${this.#info.hash}`;
-    if (!rowsList.childElementCount) {
-      const groups = new Map(Object.keys(SOURCE_LABEL).map((s) => [s, []]));
-      for (const r of engine.rules()) {
-        if (r.kind === 'stage') continue;
-        if (!groups.has(r.source)) groups.set(r.source, []);
-        const b = h('button', { type: 'button', class: 'row-link', 'data-rule-id': r.id }, r.title);
-        b.addEventListener('click', () => this.#showRule(r.id, null, true));
-        groups.get(r.source).push(h('li', null, b, ' ', h('code', null, r.error)));
-      }
-      for (const [source, items] of groups) {
-        if (!items.length) continue;
-        rowsList.append(
-          h('li', { class: 'row-group' }, h('strong', null, `${SOURCE_LABEL[source] ?? source} (${items.length})`), h('ul', null, items)),
-        );
-      }
-    }
+    if (!rowsList.childElementCount) rowsList.append(...knownProblems(engine.rules(), engine.labels().sources));
     if (this.#interrupted || this.#ui.log.value.trim() || this.#file) {
       this.#interrupted = false;
       if (this.#file) this.#openFile(this.#file);
@@ -246,6 +187,8 @@ export class ArcTriageElement extends HTMLElement {
     stop.hidden = !big;
     progress.hidden = !big;
     progress.value = 0;
+    // One mark per run of the engine, so a page (and the tests) can count them.
+    performance.mark(ANALYSIS_MARK);
     try {
       const report = await engine.analyse(input, {
         signal: controller.signal,
@@ -276,17 +219,7 @@ export class ArcTriageElement extends HTMLElement {
     const ui = this.#ui;
     ui.report = report;
     ui.notice.hidden = true;
-    const actions = this.#actions();
-    const cards = report.matches.map((d, i) =>
-      diagnosisCard(d, { rank: report.matches.length > 1 ? i + 1 : 0, actions }),
-    );
-    const body = cards.length ? cards : [noMatch(report)];
-    ui.results.replaceChildren(
-      h('p', { class: 'source' }, `Analysed ${label}.`),
-      inputSummary(report),
-      ...body,
-      h('p', { class: 'stamp' }, `Diagnosed with rule set ${report.ruleset.version} (hash ${report.ruleset.hash}).`),
-    );
+    ui.results.replaceChildren(...reportView(report, label, this.#view()));
     const exact = report.matches.filter((d) => d.confidence === 'exact');
     ui.status.textContent = !report.matches.length
       ? 'No row of the table matches this output. See the next steps below.'
@@ -294,6 +227,11 @@ export class ArcTriageElement extends HTMLElement {
         ? `${exact.length === 1 ? 'One row matches' : `${exact.length} rows match`}: ${exact.map((d) => d.title).join('; ')}.`
         : `The failing step is known but not its cause: ${report.matches[0].title}.`;
     this.dispatchEvent(new CustomEvent('arc-triage-report', { detail: report, bubbles: true, composed: true }));
+  }
+
+  /** What render.js needs to draw a card: the share-link actions and the field labels. */
+  #view() {
+    return { actions: this.#actions(), fieldLabels: engine.labels().fields };
   }
 
   #actions() {
@@ -345,30 +283,14 @@ export class ArcTriageElement extends HTMLElement {
     if (!row) {
       results.replaceChildren();
       notice.hidden = false;
-      notice.replaceChildren(
-        h(
-          'p',
-          { class: 'unknown-rule' },
-          `The link asks for a row with the id “${id}”, which rule set ${this.#info.version} does not have. `,
-          'It may come from a newer version of arc-triage, or the link was cut short. Paste your log to diagnose it.',
-        ),
-      );
+      notice.replaceChildren(unknownRuleNotice(id, this.#info.version));
       status.textContent = 'Unknown row in the link.';
       return;
     }
     notice.hidden = !(linkVersion && linkVersion !== this.#info.version);
-    notice.replaceChildren(
-      h(
-        'p',
-        null,
-        `This link was made with rule set ${linkVersion}; this page has ${this.#info.version}. The advice below is the current one.`,
-      ),
-    );
-    const card = diagnosisCard(row, { confidence: 'linked', actions: this.#actions() });
-    results.replaceChildren(
-      h('p', { class: 'source' }, 'This is the row the link points to. Paste your log above to check it against your own output.'),
-      card,
-    );
+    notice.replaceChildren(versionNotice(linkVersion, this.#info.version));
+    const [intro, card] = linkedRow(row, this.#view());
+    results.replaceChildren(intro, card);
     status.textContent = `Showing the row “${row.title}”.`;
     if (focus) card.focus();
   }
@@ -376,20 +298,9 @@ export class ArcTriageElement extends HTMLElement {
   /** An old public id: say what replaced it, and offer each replacement row. */
   #showRetired(retired) {
     const { notice, results, status } = this.#ui;
-    const byId = new Map(engine.rules().map((r) => [r.id, r]));
+    const titles = new Map(engine.rules().map((r) => [r.id, r.title]));
     notice.hidden = false;
-    notice.replaceChildren(
-      h('p', { class: 'retired-rule' }, `The row “${retired.id}” this link points to was replaced. `, retired.why),
-      h(
-        'ul',
-        { class: 'replacements' },
-        retired.replaced_by.map((id) => {
-          const button = h('button', { type: 'button', class: 'row-link', 'data-rule-id': id }, byId.get(id)?.title ?? id);
-          button.addEventListener('click', () => this.#showRule(id, null, true));
-          return h('li', null, button);
-        }),
-      ),
-    );
+    notice.replaceChildren(...retiredNotice(retired, (id) => titles.get(id)));
     results.replaceChildren();
     status.textContent = `The linked row was replaced by ${retired.replaced_by.length} rows.`;
   }

@@ -7,6 +7,7 @@ import wasmInit, {
   classifyBytes as wasmClassifyBytes,
   rules as wasmRules,
   retired as wasmRetired,
+  labels as wasmLabels,
   prepare,
   checkRules as wasmCheckRules,
   Analysis,
@@ -20,6 +21,7 @@ let starting = null;
 let info = null;
 let ruleList = null;
 let retiredList = null;
+let labelSet = null;
 
 /** Where the engine comes from: a URL of the .wasm, or its bytes (the single file). */
 export function setSource(wasmSource) {
@@ -85,6 +87,13 @@ export function retired() {
   ready();
   if (!retiredList) retiredList = wasmRetired();
   return retiredList;
+}
+
+/** What the rule set calls each field and each group of rules: `{sources, fields}`. */
+export function labels() {
+  ready();
+  if (!labelSet) labelSet = wasmLabels();
+  return labelSet;
 }
 
 /** The rule set's `{version, hash, rules}`. */

@@ -1,5 +1,5 @@
-// Turns engine reports into DOM. Log text and rule text are only ever set as text nodes: a
-// pasted log full of <script> stays inert.
+// Turns what the engine returns (reports, rows, retired ids, labels) into DOM. Log text and rule
+// text are only ever set as text nodes: a pasted log full of <script> stays inert.
 
 /** Creates an element; `props` sets attributes (`class`, `data-*`...) and children are nodes or text. */
 export function h(tag, props, ...children) {
@@ -179,28 +179,6 @@ function evidenceSection(d) {
   );
 }
 
-const FIELD_LABEL = {
-  tenant_id: 'Tenant',
-  subscription_id: 'Subscription',
-  resource_group: 'Resource group',
-  endpoint: 'Endpoint',
-  host: 'Host',
-  ip: 'IP address',
-  port: 'Port',
-  http_status: 'HTTP status',
-  aadsts: 'Entra ID error',
-  azcm_code: 'Agent error code',
-  client_id: 'Application (client) ID',
-  object_id: 'Object ID',
-  principal: 'Principal',
-  action: 'Action',
-  scope: 'Scope',
-  namespace: 'Resource provider',
-  arm_code: 'Azure error code',
-  dns_server: 'DNS server',
-  path: 'Request path',
-};
-
 const FORMAT_LABEL = {
   'logrus-key-value': 'agent log (key=value)',
   'logrus-terminal': 'agent console (ERROR[nnnn])',
@@ -213,17 +191,14 @@ const FORMAT_LABEL = {
   wrapped: 'wrapped lines rejoined',
 };
 
-function fieldLabel(name) {
-  return FIELD_LABEL[name] ?? name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
-
-function fieldsList(fields) {
+/** The fields a diagnosis carries, titled by the rule set's labels (`Labels.fields`). */
+function fieldsList(fields, labels) {
   const entries = Object.entries(fields ?? {});
   if (!entries.length) return null;
   return h(
     'dl',
     { class: 'fields' },
-    entries.map(([k, v]) => [h('dt', null, fieldLabel(k)), h('dd', { 'data-field': k }, h('code', null, v))]),
+    entries.map(([k, v]) => [h('dt', null, labels?.[k] ?? k), h('dd', { 'data-field': k }, h('code', null, v))]),
   );
 }
 
@@ -245,9 +220,9 @@ function candidatesList(d) {
 
 /**
  * One diagnosis (or a linked row) as a card. `actions.link(id)` builds the share link;
- * `actions.copy(link, output)` copies it.
+ * `actions.copy(link, output)` copies it; `fieldLabels` titles the fields.
  */
-export function diagnosisCard(d, { confidence, rank, actions, headingLevel = 3 }) {
+export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headingLevel = 3 }) {
   const id = `arc-${d.id}-${Math.random().toString(36).slice(2, 8)}`;
   const conf = confidence ?? d.confidence;
   const link = actions.link(d.id);
@@ -281,7 +256,7 @@ export function diagnosisCard(d, { confidence, rank, actions, headingLevel = 3 }
     ),
     d.rank_reason ? h('p', { class: 'rank-reason' }, d.rank_reason) : null,
     rowTable(d),
-    fieldsList(d.fields),
+    fieldsList(d.fields, fieldLabels),
     d.evidence?.length ? evidenceSection(d) : null,
     candidatesList(d),
     h(
@@ -330,6 +305,85 @@ export function noMatch(report) {
       report.next_steps.map((s) => h('li', null, inline(s))),
     ),
   );
+}
+
+/**
+ * A report as the results show it: where the input came from (`label`), how it was read, a card
+ * per diagnosis (or the no-match answer) and the rule set that made it.
+ */
+export function reportView(report, label, { actions, fieldLabels }) {
+  const cards = report.matches.map((d, i) =>
+    diagnosisCard(d, { rank: report.matches.length > 1 ? i + 1 : 0, actions, fieldLabels }),
+  );
+  return [
+    h('p', { class: 'source' }, `Analysed ${label}.`),
+    inputSummary(report),
+    ...(cards.length ? cards : [noMatch(report)]),
+    h('p', { class: 'stamp' }, `Diagnosed with rule set ${report.ruleset.version} (hash ${report.ruleset.hash}).`),
+  ];
+}
+
+/** A row opened from a link or the list, without a log: `[intro, card]`. */
+export function linkedRow(row, { actions, fieldLabels }) {
+  return [
+    h('p', { class: 'source' }, 'This is the row the link points to. Paste your log above to check it against your own output.'),
+    diagnosisCard(row, { confidence: 'linked', actions, fieldLabels }),
+  ];
+}
+
+/** A button that opens a row; the element listens for clicks on `.row-link`. */
+function rowLink(id, title) {
+  return h('button', { type: 'button', class: 'row-link', 'data-rule-id': id }, title);
+}
+
+/**
+ * "Every problem arc-triage knows": the rules (stages left out) grouped by `source`, the
+ * groups in the order of the rule set's `Labels.sources`, any unlabelled source after them.
+ */
+export function knownProblems(rules, sourceLabels) {
+  const label = new Map(sourceLabels.map((s) => [s.id, s.label]));
+  const groups = new Map(sourceLabels.map((s) => [s.id, []]));
+  for (const r of rules) {
+    if (r.kind === 'stage') continue;
+    if (!groups.has(r.source)) groups.set(r.source, []);
+    groups.get(r.source).push(h('li', null, rowLink(r.id, r.title), ' ', h('code', null, r.error)));
+  }
+  return [...groups]
+    .filter(([, items]) => items.length)
+    .map(([source, items]) =>
+      h('li', { class: 'row-group' }, h('strong', null, `${label.get(source) ?? source} (${items.length})`), h('ul', null, items)),
+    );
+}
+
+/** A link to an id this rule set does not have. */
+export function unknownRuleNotice(id, version) {
+  return h(
+    'p',
+    { class: 'unknown-rule' },
+    `The link asks for a row with the id “${id}”, which rule set ${version} does not have. `,
+    'It may come from a newer version of arc-triage, or the link was cut short. Paste your log to diagnose it.',
+  );
+}
+
+/** A link made with another rule-set version. */
+export function versionNotice(linkVersion, version) {
+  return h(
+    'p',
+    null,
+    `This link was made with rule set ${linkVersion}; this page has ${version}. The advice below is the current one.`,
+  );
+}
+
+/** A link to a retired id: why, and a button per replacement row (`titleOf(id)` names it). */
+export function retiredNotice(retired, titleOf) {
+  return [
+    h('p', { class: 'retired-rule' }, `The row “${retired.id}” this link points to was replaced. `, retired.why),
+    h(
+      'ul',
+      { class: 'replacements' },
+      retired.replaced_by.map((id) => h('li', null, rowLink(id, titleOf(id) ?? id))),
+    ),
+  ];
 }
 
 /** How the input was read, and anything the user should know about it. */
