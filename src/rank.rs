@@ -104,21 +104,18 @@ pub fn diagnose(
         ));
     }
     // A cause that produces another one found in the same log ranks before it.
-    let mut led_by: BTreeMap<String, String> = BTreeMap::new();
-    for (d, _, _) in matches
+    let led_by: BTreeMap<String, String> = matches
         .iter()
-        .filter(|(d, _, _)| d.confidence == Confidence::Exact)
-    {
-        if let Some(r) = set.get(&d.row.id) {
-            for target in &r.rule.leads_to {
-                if matches.iter().any(|(m, _, _)| &m.row.id == target) {
-                    led_by
-                        .entry(target.clone())
-                        .or_insert_with(|| d.row.id.clone());
-                }
-            }
-        }
-    }
+        .filter_map(|(d, _, _)| {
+            let (by, _, _) = matches.iter().find(|(cause, _, _)| {
+                cause.confidence == Confidence::Exact
+                    && set
+                        .get(&cause.row.id)
+                        .is_some_and(|r| r.rule.leads_to.contains(&d.row.id))
+            })?;
+            Some((d.row.id.clone(), by.row.id.clone()))
+        })
+        .collect();
     // Specific before generic, a cause before the causes it leads to, then the most severe,
     // then the latest: the last fatal error comes before the retries that preceded it.
     matches.sort_by(|(a, la, na), (b, lb, nb)| {
@@ -131,7 +128,8 @@ pub fn diagnose(
     let has_cause = matches
         .iter()
         .any(|(d, _, _)| d.row.kind == Kind::Cause && d.confidence == Confidence::Exact);
-    let mut matches: Vec<Diagnosis> = matches
+    // Each rule is one diagnosis: occurrences are already grouped by rule.
+    matches
         .into_iter()
         .map(|(mut d, level, last)| {
             d.rank_reason = match led_by.get(&d.row.id) {
@@ -147,9 +145,7 @@ pub fn diagnose(
             }
             d
         })
-        .collect();
-    matches.dedup_by(|a, b| a.row.id == b.row.id);
-    matches
+        .collect()
 }
 
 fn platform_name(platform: Platform) -> &'static str {

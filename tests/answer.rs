@@ -69,3 +69,24 @@ fn an_error_after_the_cut_of_an_endless_line_keeps_its_line_number() {
         "{shown}"
     );
 }
+
+#[test]
+fn evidence_is_clipped_on_character_boundaries() {
+    // Two-byte characters at an odd offset: 120 bytes before the match falls inside one, and
+    // the clip widens to the whole character rather than cutting it or dropping it.
+    let before = format!("x{}", "é".repeat(100));
+    let log = format!("time=\"x\" level=fatal msg=\"{before}\" {PROVIDER}");
+    let report = classify(&log);
+    let line = &report.matches[0].evidence[0].lines[0];
+    let [s, _] = line.span.expect("highlighted");
+    let context: String = line.text.chars().skip(1).take(s - 1).collect();
+    assert!(line.text.starts_with('…'), "{}", line.text);
+    // The match starts after `" Error="`; 120 bytes before it are 111 bytes of `é`s, 55 and a
+    // half: the half is kept whole.
+    assert_eq!(
+        context,
+        format!("{}\" Error=\"", "é".repeat(56)),
+        "{}",
+        line.text
+    );
+}

@@ -244,6 +244,39 @@ fn a_stage_is_reported_with_a_cause_four_lines_away() {
     );
 }
 
+/// The window reaches both ways: a cause three lines after the stage message explains it, four
+/// lines after it does not.
+#[test]
+fn the_three_line_window_also_looks_after_the_stage() {
+    let after = |gap: usize| {
+        let mut rules = stage_and_row();
+        rules.push(cause("other-cause", "other cause happened"));
+        let mut log = vec![line("fatal", "connect step failed")];
+        log.extend((1..gap).map(|_| filler()));
+        log.push(line("error", "other cause happened"));
+        classify(&rules, &log)
+    };
+    assert_eq!(ids(&after(3)), ["other-cause"]);
+    assert_eq!(ids(&after(4)), ["other-cause", "connect-step"]);
+}
+
+/// A stage is judged on its first 4096 occurrences (the lines remembered per rule, so memory
+/// stays bounded on a log of endless retries): a 4097th, unexplained, changes nothing.
+#[test]
+fn a_stage_is_judged_on_its_first_4096_occurrences() {
+    let mut rules = stage_and_row();
+    rules.push(cause("other-cause", "other cause happened"));
+    let mut log = Vec::new();
+    for _ in 0..4096 {
+        log.push(line("fatal", "connect step failed"));
+        log.push(line("error", "other cause happened"));
+    }
+    log.extend((0..5).map(|_| filler()));
+    log.push(line("fatal", "connect step failed"));
+    let report = classify(&rules, &log);
+    assert_eq!(ids(&report), ["other-cause"]);
+}
+
 /// Only a cause explains a stage: an exit code on the next line names a category, and the
 /// stage's candidate rows still help.
 #[test]
