@@ -10,11 +10,13 @@ use crate::report::{Format, Formats, Level};
 /// A record longer than this is split at the next line: headerless input (a tool's raw output)
 /// would otherwise become one record as long as the input.
 const MAX_RECORD: usize = 64 << 10;
+const _: () = assert!(crate::input::MAX_LINE_PIECE > MAX_RECORD);
 
 /// Records not yet scanned.
 #[derive(Default)]
 pub struct RecordBuffer {
-    /// Cleaned lines; records separated by `\n`, a record's lines joined without separator.
+    /// Cleaned lines, each record's lines joined without separator (records are found by their
+    /// offsets, never by searching this text).
     pasted: String,
     /// `(offset in pasted, original line number)` of each line piece.
     lines: Vec<(usize, u64)>,
@@ -56,14 +58,11 @@ impl RecordBuffer {
             .records
             .last()
             .map_or(0, |r| self.pasted.len() - r.pasted.0);
-        let starts = (info.starts_record && !piece.cut)
-            || self.records.is_empty()
-            || record_len > MAX_RECORD;
+        // A piece of a line cut for length always starts a record: it follows a piece of
+        // MAX_LINE_PIECE bytes, longer than any record.
+        let starts = info.starts_record || self.records.is_empty() || record_len > MAX_RECORD;
         if starts {
             self.complete_last();
-            if !self.records.is_empty() {
-                self.pasted.push('\n');
-            }
             self.records.push(Record {
                 pasted: (self.pasted.len(), self.pasted.len()),
                 decoded: (0, 0),
@@ -71,7 +70,8 @@ impl RecordBuffer {
                 first_line: self.lines.len(),
                 level: info.level,
             });
-        } else if !text.is_empty() && !piece.cut {
+        } else {
+            // A line that continues a record was wrapped (an empty line always starts one).
             self.formats.insert(Format::Wrapped);
         }
         self.formats = self.formats.union(info.formats);

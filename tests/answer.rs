@@ -90,3 +90,44 @@ fn evidence_is_clipped_on_character_boundaries() {
         line.text
     );
 }
+
+#[test]
+fn a_wrapped_error_deep_into_a_long_log_is_joined_again() {
+    // Well past the longest record (64 KB), a message a terminal wrapped in two is still one
+    // record: the length that splits a record is the record's own, not the buffer's.
+    let mut log: Vec<String> = (0..2000)
+        .map(|n| format!("time=\"x\" level=info msg=\"heartbeat {n} sent to the service\""))
+        .collect();
+    log.push("time=\"x\" level=fatal msg=\"connect\" Error=\"The subscription is not regis".into());
+    log.push("tered to use namespace 'Microsoft.HybridCompute'\"".into());
+    let report = classify(&log.join("\n"));
+    let ids: Vec<&str> = report.matches.iter().map(|d| d.row.id.as_str()).collect();
+    assert_eq!(ids, ["provider-not-registered"]);
+    assert_eq!(report.matches[0].lines, [2001, 2002]);
+}
+
+#[test]
+fn headerless_text_is_cut_into_records_past_64_kb() {
+    // Lines without a header continue the record above; past 64 KB the next line starts a new
+    // one. 64-byte lines: the first record ends once it holds more than 1024 lines' worth.
+    let line = |n: usize| format!("{:<60}{n:04}", "step failed");
+    let text: Vec<String> = (1..=1100).map(line).collect();
+    let report = classify(&text.join("\n"));
+    let first_lines: Vec<u64> = report.error_lines.iter().map(|l| l.line).collect();
+    assert_eq!(report.error_line_count, 2, "{first_lines:?}");
+    assert_eq!(first_lines, [1026, 1], "newest first");
+}
+
+#[test]
+fn a_line_cut_for_length_is_not_reported_as_wrapped() {
+    let log = format!(
+        "time=\"x\" level=fatal msg=\"{}\" {PROVIDER}",
+        "y".repeat(MAX_LINE_PIECE + 10)
+    );
+    let report = classify(&log);
+    assert!(
+        !report.input.formats.contains(&arc_triage::Format::Wrapped),
+        "{:?}",
+        report.input.formats
+    );
+}

@@ -18,8 +18,6 @@ pub struct Piece<'a> {
     pub text: &'a str,
     /// 1-based number of the physical line in the original input.
     pub line: u64,
-    /// This piece continues a physical line cut at [`MAX_LINE_PIECE`].
-    pub cut: bool,
 }
 
 /// What was learned about the bytes as a whole.
@@ -247,8 +245,7 @@ impl Lines {
     }
 
     fn emit_bytes(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>), cut_here: bool) {
-        let cut = self.piece_continues;
-        if !cut {
+        if !self.piece_continues {
             self.line += 1;
         }
         match std::str::from_utf8(bytes) {
@@ -256,7 +253,6 @@ impl Lines {
             Ok(text) => emit(Piece {
                 text,
                 line: self.line,
-                cut,
             }),
             Err(_) => {
                 let mut text = std::mem::take(&mut self.text_buf);
@@ -265,7 +261,6 @@ impl Lines {
                 emit(Piece {
                     text: &text,
                     line: self.line,
-                    cut,
                 });
                 self.text_buf = text;
             }
@@ -281,7 +276,12 @@ mod tests {
     fn lines_of(chunks: &[&[u8]]) -> (Vec<(u64, String, bool)>, InputFacts) {
         let mut lines = Lines::new();
         let mut out = Vec::new();
-        let mut emit = |p: Piece<'_>| out.push((p.line, p.text.to_string(), p.cut));
+        // A piece continues a cut line when it carries the line number of the piece before.
+        let mut last = 0;
+        let mut emit = |p: Piece<'_>| {
+            out.push((p.line, p.text.to_string(), p.line == last));
+            last = p.line;
+        };
         for c in chunks {
             lines.feed(c, &mut emit);
         }
