@@ -213,3 +213,51 @@ fn timestamped_script_logs() {
     );
     assert!(!i.starts_record);
 }
+
+#[test]
+fn hex_and_surrogate_escapes() {
+    assert_eq!(
+        decoded(r#"level=error msg="a\x41b \x80 \xZZ""#),
+        r#"level=error msg="aAb \x80 \xZZ""#
+    );
+    assert_eq!(
+        decoded(r#"level=error msg="\ud83d\ude00 \ud83d \ude00 \u00""#),
+        "level=error msg=\"😀 \u{fffd} \u{fffd} \\u00\""
+    );
+    let text = r#"level=error msg="x\ud83d\ude00y\x41z""#;
+    let d = decode_record(text);
+    let map = d.map.expect("decoded");
+    let y = d.text.find('y').unwrap();
+    assert_eq!(
+        &text[map.pasted(y).unwrap()..][..1],
+        "y",
+        "after a surrogate pair"
+    );
+    let z = d.text.find('z').unwrap();
+    assert_eq!(&text[map.pasted(z).unwrap()..], "z\"", "after a hex escape");
+}
+
+#[test]
+fn each_sign_of_quoting_decodes_on_its_own() {
+    // An escaped logrus line is unescaped twice, whichever of its fields gives it away.
+    for text in [
+        r#"time=\"t\" msg=\"a \\\"b\\\"\""#,
+        r#"level=\"error\" msg=\"a \\\"b\\\"\""#,
+        r#"x msg=\"a \\\"b\\\"\""#,
+    ] {
+        assert!(
+            decoded(text).contains(r#"a "b""#),
+            "{text} -> {}",
+            decoded(text)
+        );
+    }
+    // logrus fields: any one of them means Go escapes are undone once.
+    for text in [r#"level=error x\ty"#, r#"msg=x x\ty"#, r#"Error="x\ty""#] {
+        assert!(decoded(text).contains("x y"), "{text} -> {}", decoded(text));
+    }
+    assert_eq!(
+        decoded(r#"C:\temp\x"#),
+        r#"C:\temp\x"#,
+        "a path alone is not decoded"
+    );
+}
