@@ -241,8 +241,8 @@ fn hex_and_surrogate_escapes() {
 fn each_sign_of_quoting_decodes_on_its_own() {
     // An escaped logrus line is unescaped twice, whichever of its fields gives it away.
     for text in [
-        r#"time=\"t\" msg=\"a \\\"b\\\"\""#,
-        r#"level=\"error\" msg=\"a \\\"b\\\"\""#,
+        r#"time=\"t\" text=\"a \\\"b\\\"\""#,
+        r#"level=\"error\" text=\"a \\\"b\\\"\""#,
         r#"x msg=\"a \\\"b\\\"\""#,
     ] {
         assert!(
