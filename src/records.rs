@@ -192,3 +192,77 @@ impl RecordBuffer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::clean_line;
+
+    fn push(buffer: &mut RecordBuffer, line: u64, raw: &str) {
+        let (text, info) = clean_line(raw);
+        buffer.push(&Piece { text: raw, line }, &text, info);
+    }
+
+    /// A batch is scanned, then drained: the record still growing is kept, and everything about
+    /// it (its lines, their numbers, spans, its decoded text once complete) stays right.
+    #[test]
+    fn draining_keeps_the_growing_record_whole() {
+        let mut buffer = RecordBuffer::default();
+        push(&mut buffer, 1, r#"time="t" level=info msg="first""#);
+        push(
+            &mut buffer,
+            2,
+            r#"time="t" level=error msg="second \"quoted\"""#,
+        );
+        assert_eq!(buffer.complete(), 1, "the first record is complete");
+        assert_eq!(buffer.decoded(0), br#"time="t" level=info msg="first""#);
+        buffer.drain_complete();
+        assert_eq!(buffer.complete(), 0);
+        push(&mut buffer, 3, r#"time="t" level=info msg="third""#);
+        assert_eq!(buffer.complete(), 1);
+        assert_eq!(
+            buffer.decoded(0),
+            br#"time="t" level=error msg="second "quoted"""#
+        );
+        assert_eq!(buffer.level(0), Some(Level::Error));
+        let lines = buffer.lines(0);
+        assert_eq!(lines.lines.len(), 1);
+        assert_eq!(lines.lines[0].1, 2);
+        let pasted = &lines.text[lines.lines[0].0..lines.end];
+        assert_eq!(pasted, r#"time="t" level=error msg="second \"quoted\"""#);
+        // `quoted` in the decoded record maps back to the pasted one.
+        let at = buffer
+            .decoded(0)
+            .windows(6)
+            .position(|w| w == b"quoted")
+            .unwrap();
+        let (s, e) = buffer.pasted_span(0, at, at + 6);
+        assert_eq!(&lines.text[s..e], "quoted");
+        buffer.complete_last();
+        assert_eq!(buffer.complete(), 2);
+        assert_eq!(buffer.decoded(1), br#"time="t" level=info msg="third""#);
+        assert_eq!(buffer.lines(1).lines[0].1, 3);
+    }
+
+    #[test]
+    fn a_record_growing_across_a_drain_keeps_its_lines() {
+        let mut buffer = RecordBuffer::default();
+        push(&mut buffer, 1, r#"time="t" level=info msg="first""#);
+        push(&mut buffer, 2, r#"time="t" level=error msg="sec"#);
+        buffer.drain_complete();
+        push(&mut buffer, 3, r#"ond""#);
+        buffer.complete_last();
+        assert_eq!(buffer.decoded(0), br#"time="t" level=error msg="second""#);
+        let lines = buffer.lines(0);
+        let shown: Vec<(&str, u64)> = lines
+            .lines
+            .iter()
+            .zip(lines.lines.iter().skip(1).map(|l| l.0).chain([lines.end]))
+            .map(|(&(start, n), end)| (&lines.text[start..end], n))
+            .collect();
+        assert_eq!(
+            shown,
+            [(r#"time="t" level=error msg="sec"#, 2), (r#"ond""#, 3)]
+        );
+    }
+}
