@@ -3,30 +3,18 @@
 //! of its own, so no change to the built-in rules can make one pass or fail, and each input is
 //! arranged so that only the sentence under test can produce the expected order.
 
-use arc_triage::{Classifier, Confidence, Diagnosis, Kind, MAX_EVIDENCE, Report, RuleSet};
+use arc_triage::{Confidence, Diagnosis, Kind, MAX_EVIDENCE, Report};
 
-const MANIFEST: &str = r#"
-version = "2026.11.26"
-[no_match]
-steps = ["rerun with --verbose"]
-"#;
+mod common;
+use common::written::{classifier, rule_file};
 
-/// A rule file with every field the loader requires; `extra` adds top-level keys, `regex` is its
-/// one pattern.
+/// A rule with one pattern, `regex`; `extra` adds top-level keys.
 fn rule(id: &str, kind: &str, regex: &str, extra: &str) -> (String, String) {
-    let text = format!(
-        r#"id = "{id}"
-kind = "{kind}"
-title = "Rule {id}"
-message = "The step of {id}"
-error = "The error of {id}"
-cause = "Because of {id}."
-solution = "Fix {id}."
-docs = "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"
-source = "field-reports"
-sources = ["https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"]
-checked = "2026-11"
-{extra}
+    rule_file(
+        id,
+        kind,
+        &format!(
+            r#"{extra}
 [[match]]
 regex = '{regex}'
 [[sample]]
@@ -35,8 +23,8 @@ text = "written for the ranking tests"
 text = "nothing to see"
 why = "unrelated"
 "#
-    );
-    (format!("rules/test/{id}.toml"), text)
+        ),
+    )
 }
 
 fn cause(id: &str, regex: &str) -> (String, String) {
@@ -44,11 +32,7 @@ fn cause(id: &str, regex: &str) -> (String, String) {
 }
 
 fn classify(rules: &[(String, String)], log: &[String]) -> Report {
-    let files = std::iter::once(("rules/ruleset.toml", MANIFEST))
-        .chain(rules.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    let set = RuleSet::from_files(files).expect("the test rules are valid");
-    let classifier = Classifier::new(set).expect("the test rules compile");
-    classifier.classify(&log.join("\n"))
+    classifier(rules).classify(&log.join("\n"))
 }
 
 /// One agent log line (logrus key=value, so each line is its own record with its level).

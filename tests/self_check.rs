@@ -2,39 +2,13 @@
 //! examples are wrong in every way it knows: each failure is reported, with its file, example,
 //! text and a problem that says what to change.
 
-use arc_triage::{Classifier, RuleSet, check_samples};
+use arc_triage::check_samples;
 
-const MANIFEST: &str = r#"
-version = "2026.11.26"
-[no_match]
-steps = ["rerun with --verbose"]
-"#;
-
-/// A rule file with the fields the loader requires; `body` adds keys, patterns and examples.
-fn rule(id: &str, kind: &str, body: &str) -> (String, String) {
-    let text = format!(
-        r#"id = "{id}"
-kind = "{kind}"
-title = "Rule {id}"
-error = "The error of {id}"
-cause = "Because of {id}."
-solution = "Fix {id}."
-docs = "https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"
-source = "field-reports"
-sources = ["https://learn.microsoft.com/azure/azure-arc/servers/troubleshoot-agent-onboard"]
-checked = "2026-11"
-{body}
-"#
-    );
-    (format!("rules/test/{id}.toml"), text)
-}
+mod common;
+use common::written::{classifier, rule_file as rule};
 
 fn failures(rules: &[(String, String)]) -> Vec<String> {
-    let files = std::iter::once(("rules/ruleset.toml", MANIFEST))
-        .chain(rules.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    let set = RuleSet::from_files(files).expect("the test rules are valid");
-    let classifier = Classifier::new(set).expect("the test rules compile");
-    check_samples(&classifier)
+    check_samples(&classifier(rules))
         .iter()
         .map(ToString::to_string)
         .collect()
@@ -119,7 +93,7 @@ fn a_stage_sample_must_come_first_as_partial() {
     let stage = rule(
         "step",
         "stage",
-        r#"message = "The step"
+        r#"
 [[match]]
 regex = 'step went wrong'
 [[sample]]
