@@ -242,6 +242,12 @@ mod tests {
         assert_eq!(buffer.complete(), 2);
         assert_eq!(buffer.decoded(1), br#"time="t" level=info msg="third""#);
         assert_eq!(buffer.lines(1).lines[0].1, 3);
+        // Decoded records are separated, so no anchor can span two of them.
+        assert_eq!(
+            buffer.decoded_text(),
+            br#"time="t" level=error msg="second "quoted""
+time="t" level=info msg="third""#
+        );
     }
 
     #[test]

@@ -63,6 +63,9 @@ also = ["ghost"]
 [[sample]]
 text = "alpha box failed"
 also = ["other"]
+[[sample]]
+text = "alpha box failed"
+not = ["other"]
 [[near_miss]]
 text = "alpha box failed"
 why = "it should not match"
