@@ -7,6 +7,8 @@ use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+mod common;
+
 fn classifier() -> &'static Classifier {
     static C: OnceLock<Classifier> = OnceLock::new();
     C.get_or_init(|| Classifier::builtin().expect("built-in rules load"))
@@ -81,81 +83,31 @@ fn vars() -> impl Strategy<Value = Vars> {
         )
 }
 
-/// The nine rows of the table: id, the stage message, and the error detail as the agent prints it.
+/// The nine rows of the table (tests/data/table-rows.json), read once.
+fn table() -> &'static [common::TableRow] {
+    static ROWS: OnceLock<Vec<common::TableRow>> = OnceLock::new();
+    ROWS.get_or_init(common::table_rows)
+}
+
+/// Row `index` of the table: its id, the stage message, and the error detail as the agent prints
+/// it, with `v`'s values in the varying parts.
 fn row(index: usize, v: &Vars) -> (&'static str, &'static str, String) {
-    const DEVICE: &str = "Failed to acquire authorization token device flow";
-    const SPN: &str = "Failed to acquire authorization token from SPN";
-    const ARM: &str = "Failed to AzcmagentConnect ARM resource";
-    let devicecode = format!(
-        "Error occurred while sending request for Device Authorization Code: Post https://login.windows.net/{}/oauth2/devicecode?api-version=1.0: ",
-        v.tenant
-    );
-    match index {
-        0 => (
-            "device-flow-network-unreachable",
-            DEVICE,
-            format!(
-                "{devicecode} dial tcp {}:443: connect: network is unreachable.",
-                v.ip
-            ),
-        ),
-        1 => (
-            "device-flow-forbidden",
-            DEVICE,
-            format!(
-                "{devicecode} dial tcp {}:443: connect: network is Forbidden",
-                v.ip
-            ),
-        ),
-        2 => (
-            "device-flow-no-such-host",
-            DEVICE,
-            format!("{devicecode} dial tcp lookup login.windows.net: no such host"),
-        ),
-        3 => (
-            "spn-token-forbidden",
-            SPN,
-            format!(
-                "Failed to execute the refresh request. Error = 'Post https://login.windows.net/{}/oauth2/token?api-version=1.0: Forbidden'",
-                v.tenant
-            ),
-        ),
-        4 => (
-            "spn-invalid-secret",
-            SPN,
-            "Invalid client secret is provided".to_string(),
-        ),
-        5 => (
-            "spn-app-not-found",
-            SPN,
-            format!(
-                "Application with identifier '{}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant",
-                v.app, v.tenant
-            ),
-        ),
-        6 => (
-            "arm-authorization-failed",
-            "Get ARM Resource Response",
-            format!(
-                "The client '{}' with object id '{}' does not have authorization to perform action 'Microsoft.HybridCompute/machines/read' over scope '/subscriptions/{}/resourcegroups/{}/providers/Microsoft.HybridCompute/machines/{}' or the scope is invalid. If access was recently granted, please refresh your credentials.\"}}}}\" Status Code=403",
-                v.user, v.object, v.subscription, v.group, v.machine
-            ),
-        ),
-        7 => (
-            "provider-not-registered",
-            ARM,
-            "The subscription is not registered to use namespace 'Microsoft.HybridCompute'"
-                .to_string(),
-        ),
-        _ => (
-            "arm-endpoint-forbidden",
-            ARM,
-            format!(
-                "Get https://management.azure.com/subscriptions/{}/resourcegroups/{}/providers/Microsoft.HybridCompute/machines/{}?api-version={}:  Forbidden",
-                v.subscription, v.group, v.machine, v.api
-            ),
-        ),
-    }
+    let r = &table()[index];
+    let values = [
+        ("{tenant}", &v.tenant),
+        ("{app}", &v.app),
+        ("{object}", &v.object),
+        ("{subscription}", &v.subscription),
+        ("{ip}", &v.ip),
+        ("{user}", &v.user),
+        ("{group}", &v.group),
+        ("{machine}", &v.machine),
+        ("{api}", &v.api),
+    ];
+    let detail = values
+        .iter()
+        .fold(r.error.clone(), |e, (name, value)| e.replace(name, value));
+    (&r.id, &r.message, detail)
 }
 
 /// Go's `%q` quoting, as logrus writes values.

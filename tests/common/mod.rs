@@ -2,20 +2,46 @@
 
 pub mod written;
 
-/// The nine rows of Microsoft's 2020 troubleshooting table, in the article's order. These ids are
-/// public (links and other tools use them) and never change.
-#[allow(dead_code)] // ranking.rs and self_check.rs include `common` for `written` only
-pub const TABLE_ROWS: [&str; 9] = [
-    "device-flow-network-unreachable",
-    "device-flow-forbidden",
-    "device-flow-no-such-host",
-    "spn-token-forbidden",
-    "spn-invalid-secret",
-    "spn-app-not-found",
-    "arm-authorization-failed",
-    "provider-not-registered",
-    "arm-endpoint-forbidden",
-];
+/// One row of Microsoft's 2020 troubleshooting table, as `tests/data/table-rows.json` writes it.
+#[allow(dead_code)] // each test crate includes this module; not every one reads the rows
+#[derive(serde::Deserialize)]
+pub struct TableRow {
+    /// Public and never changes: links and other tools use it.
+    pub id: String,
+    /// The stage the agent prints.
+    pub message: String,
+    /// The error detail, its varying parts written `{tenant}`, `{ip}`, ….
+    pub error: String,
+    /// The row as the agent printed it in one real session, line by line.
+    #[allow(dead_code)]
+    pub session: Vec<String>,
+}
+
+/// The nine rows in the article's order, read from the one file the Rust and browser tests share.
+#[allow(dead_code)]
+pub fn table_rows() -> Vec<TableRow> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        placeholders: Vec<String>,
+        rows: Vec<TableRow>,
+    }
+    let text = include_str!("../data/table-rows.json");
+    let file: File = serde_json::from_str(text).expect("tests/data/table-rows.json parses");
+    assert_eq!(file.rows.len(), 9, "the 2020 table has nine rows");
+    // A misspelt placeholder would stay in the text and quietly stop varying.
+    let named = regex::Regex::new(r"\{([a-z]+)\}").expect("valid");
+    for row in &file.rows {
+        for name in named.captures_iter(&row.error) {
+            assert!(
+                file.placeholders.contains(&name[1].to_string()),
+                "tests/data/table-rows.json: {}: unknown placeholder {}",
+                row.id,
+                &name[0]
+            );
+        }
+    }
+    file.rows
+}
 
 /// Ids that issue 7 made public for causes people hit (links and support replies use them), and
 /// the public ids of the install ranges. They never change.
