@@ -14,10 +14,11 @@ use crate::normalize::clean_line;
 use crate::occurrences::Occurrences;
 use crate::rank::diagnose;
 use crate::records::RecordBuffer;
-use crate::report::{Confidence, EvidenceLine, InputSummary, Report};
+use crate::report::{Confidence, EvidenceLine, InputSummary, Report, SecretFound};
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
 use crate::scan::Prefilter;
+use crate::secrets;
 use std::collections::VecDeque;
 
 /// Records are scanned in batches of about this many bytes, so memory stays bounded.
@@ -96,6 +97,9 @@ pub struct Session<'c> {
     error_line_count: u64,
     /// Platform signals seen: Windows, Linux.
     platform_hits: [u64; 2],
+    /// The first [`secrets::MAX_LISTED`] secrets, and how many there were.
+    secrets: Vec<SecretFound>,
+    secret_count: u64,
 }
 
 impl<'c> Session<'c> {
@@ -112,6 +116,8 @@ impl<'c> Session<'c> {
             error_lines: VecDeque::new(),
             error_line_count: 0,
             platform_hits: [0; 2],
+            secrets: Vec::new(),
+            secret_count: 0,
         }
     }
 
@@ -147,6 +153,9 @@ impl<'c> Session<'c> {
             ..
         } = self.classifier;
         let scan = prefilter.scan(&self.records);
+        for &r in &scan.secret_records {
+            self.find_secrets(r);
+        }
         let mut candidates = scan.candidates.iter().peekable();
         while let Some(&&(record, _)) = candidates.peek() {
             let mut hits: Vec<Hit> = Vec::new();
@@ -171,6 +180,30 @@ impl<'c> Session<'c> {
         self.records.drain_complete();
     }
 
+    /// Finds the secrets in record `r`, lists them, and marks them for masking.
+    fn find_secrets(&mut self, r: usize) {
+        let found = secrets::find(self.records.pasted(r));
+        if found.is_empty() {
+            return;
+        }
+        let lines = self.records.lines(r);
+        let record_start = lines.lines[0].0;
+        for f in &found {
+            self.secret_count += 1;
+            if self.secrets.len() < secrets::MAX_LISTED {
+                let at = lines
+                    .lines
+                    .partition_point(|l| l.0 <= record_start + f.start);
+                self.secrets.push(SecretFound {
+                    kind: secrets::KINDS[f.kind].id.to_string(),
+                    line: lines.lines[at.saturating_sub(1)].1,
+                });
+            }
+        }
+        let ranges = found.iter().map(|f| (f.start, f.end)).collect();
+        self.records.set_secrets(r, ranges);
+    }
+
     fn report(self, facts: &crate::input::InputFacts) -> Report {
         let set = &self.classifier.set;
         let platform = match self.platform_hits {
@@ -178,7 +211,10 @@ impl<'c> Session<'c> {
             [windows, linux] if linux > windows => Some(Platform::Linux),
             _ => None,
         };
-        let matches = diagnose(set, &self.occurrences, platform);
+        let mut matches = diagnose(set, &self.occurrences, platform);
+        for value in matches.iter_mut().flat_map(|d| d.fields.values_mut()) {
+            *value = secrets::mask_value(value);
+        }
         let mut formats = self.records.formats();
         if facts.crlf {
             formats.insert(crate::report::Format::Crlf);
@@ -207,6 +243,8 @@ impl<'c> Session<'c> {
             error_lines: self.error_lines.into_iter().rev().collect(),
             error_line_count: self.error_line_count,
             next_steps,
+            secrets: self.secrets,
+            secret_count: self.secret_count,
         }
     }
 }

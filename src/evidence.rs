@@ -3,6 +3,7 @@
 
 use crate::records::RecordLines;
 use crate::report::{Evidence, EvidenceLine};
+use crate::secrets::mask;
 
 /// Characters of context kept on each side of a match in an evidence line.
 pub const CONTEXT: usize = 120;
@@ -30,7 +31,13 @@ pub fn evidence(record: &RecordLines<'_>, start: usize, end: usize) -> Evidence 
             .unwrap_or_default();
         let s = start.clamp(line_start, line_end) - line_start;
         let e = end.clamp(line_start, line_end) - line_start;
-        out.push(clip(seg, Some((s, e)).filter(|(s, e)| e > s), number));
+        let secrets = secrets_within(record, line_start, line_end);
+        out.push(clip(
+            seg,
+            Some((s, e)).filter(|(s, e)| e > s),
+            number,
+            &secrets,
+        ));
     }
     Evidence {
         line: out.first().map_or(0, |l| l.line),
@@ -48,17 +55,33 @@ pub fn error_line(record: &RecordLines<'_>) -> Option<EvidenceLine> {
         .map(|l| l.0)
         .filter(|e| *e <= record.end)
         .unwrap_or(record.end);
-    let line = clip(&record.text.as_bytes()[start..end], None, number);
+    let secrets = secrets_within(record, start, end);
+    let line = clip(&record.text.as_bytes()[start..end], None, number, &secrets);
     (!line.text.is_empty()).then_some(line)
 }
 
-/// Builds an evidence line from a cleaned line, clipped around the byte span `[s, e)`.
-fn clip(seg: &[u8], span: Option<(usize, usize)>, line: u64) -> EvidenceLine {
+/// The record's secrets that fall in `[start, end)` of its text, relative to `start`.
+fn secrets_within(record: &RecordLines<'_>, start: usize, end: usize) -> Vec<(usize, usize)> {
+    (record.secrets.iter())
+        .filter(|&&(s, e)| e > start && s < end)
+        .map(|&(s, e)| (s.max(start) - start, e.min(end) - start))
+        .collect()
+}
+
+/// Builds an evidence line from a cleaned line, its `secrets` (byte ranges) masked, clipped
+/// around the byte span `[s, e)`.
+fn clip(
+    seg: &[u8],
+    span: Option<(usize, usize)>,
+    line: u64,
+    secrets: &[(usize, usize)],
+) -> EvidenceLine {
     // The haystack is built from `str`s; a match edge may still fall inside a character because
     // patterns run on bytes, so edges are widened to character boundaries.
-    let text = String::from_utf8_lossy(seg);
-    let text: &str = &text;
+    let masked = mask(&String::from_utf8_lossy(seg), secrets);
+    let text: &str = &masked.text;
     let (s, e) = span.unwrap_or((0, 0));
+    let (s, e) = (masked.position(s, false), masked.position(e, true));
     let s = floor_boundary(text, s);
     let e = ceil_boundary(text, e);
     let shown_end = ceil_boundary(text, e.min(s + MAX_SHOWN_SPAN));

@@ -37,6 +37,7 @@ mod rule;
 mod ruleset;
 mod samples;
 mod scan;
+mod secrets;
 /// The JavaScript binding (only in wasm32 builds). Public so `wasm-bindgen-test` can call the
 /// exports as JavaScript would.
 #[cfg(target_arch = "wasm32")]
@@ -48,10 +49,17 @@ pub use input::{Encoding, MAX_LINE_PIECE};
 pub use occurrences::MAX_EVIDENCE;
 pub use report::{
     Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level, Report,
-    RulesetInfo,
+    RulesetInfo, SecretFound, SecretKindInfo,
 };
 pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{
     BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,
 };
 pub use samples::{SampleFailure, check_samples};
+pub use secrets::MASK as SECRET_MASK;
+
+/// Every kind of secret the engine recognises, with its name and what to do if a log holding
+/// one was sent anywhere.
+pub fn secret_kinds() -> Vec<SecretKindInfo> {
+    secrets::KINDS.iter().map(secrets::Kind::info).collect()
+}

@@ -38,6 +38,8 @@ struct Record {
     /// Index of its first line in `lines`.
     first_line: usize,
     level: Option<Level>,
+    /// Byte ranges of secrets in the record, relative to its pasted text.
+    secrets: Vec<(usize, usize)>,
 }
 
 /// The lines of one record, as pasted.
@@ -49,6 +51,9 @@ pub struct RecordLines<'a> {
     /// Where the record ends in `text`.
     pub end: usize,
     pub level: Option<Level>,
+    /// Byte ranges of the record's secrets in `text`, in order: every text made from these
+    /// lines masks them.
+    pub secrets: Vec<(usize, usize)>,
 }
 
 impl RecordBuffer {
@@ -69,6 +74,7 @@ impl RecordBuffer {
                 map: None,
                 first_line: self.lines.len(),
                 level: info.level,
+                secrets: Vec::new(),
             });
         } else {
             // A line that continues a record was wrapped (an empty line always starts one).
@@ -153,6 +159,17 @@ impl RecordBuffer {
         }
     }
 
+    /// The pasted text of record `r`.
+    pub fn pasted(&self, r: usize) -> &str {
+        let (s, e) = self.records[r].pasted;
+        &self.pasted[s..e]
+    }
+
+    /// Marks secrets in record `r`: byte ranges relative to [`Self::pasted`], in order.
+    pub fn set_secrets(&mut self, r: usize, ranges: Vec<(usize, usize)>) {
+        self.records[r].secrets = ranges;
+    }
+
     /// The pasted lines of record `r`.
     pub fn lines(&self, r: usize) -> RecordLines<'_> {
         let record = &self.records[r];
@@ -165,6 +182,9 @@ impl RecordBuffer {
             lines: &self.lines[record.first_line..last],
             end: record.pasted.1,
             level: record.level,
+            secrets: (record.secrets.iter())
+                .map(|(s, e)| (record.pasted.0 + s, record.pasted.0 + e))
+                .collect(),
         }
     }
 

@@ -31,6 +31,63 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", number(n), if n == 1 { one } else { many })
 }
 
+/// The warning that the input holds secrets: which kinds, on which lines, and what to do if the
+/// log went anywhere else. Nothing when it holds none.
+fn secret_warning(out: &mut String, report: &Report) {
+    if report.secret_count == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nWarning: this log holds {}. Every text shown here has {} in its place.",
+        plural(report.secret_count, "secret", "secrets"),
+        crate::secrets::MASK
+    );
+    for kind in &crate::secrets::KINDS {
+        let lines: Vec<String> = (report.secrets.iter())
+            .filter(|s| s.kind == kind.id)
+            .map(|s| s.line.to_string())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let at = if lines.len() == 1 { "line" } else { "lines" };
+        let _ = writeln!(out, "  {} ({at} {})", kind.name, lines.join(", "));
+        let advice = format!(
+            "If this log was sent anywhere else (a ticket, a mail, a chat): {}",
+            kind.rotate
+        );
+        out.push_str(&indent_all(&wrap(&advice, 92), "    "));
+        out.push('\n');
+    }
+    if report.secret_count > report.secrets.len() as u64 {
+        let _ = writeln!(
+            out,
+            "  (the first {} are listed)",
+            number(report.secrets.len() as u64)
+        );
+    }
+}
+
+/// `text` folded at spaces into lines of at most `width` characters (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut column = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = word.chars().count();
+        if column > 0 && column + 1 + len > width {
+            out.push('\n');
+            column = 0;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out
+}
+
 /// The report as a person reads it in a terminal.
 pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> String {
     let mut out = String::new();
@@ -53,6 +110,7 @@ pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> Strin
         report.ruleset.version,
         report.ruleset.hash
     );
+    secret_warning(&mut out, report);
     for note in &report.notes {
         let _ = writeln!(out, "Note: {note}");
     }

@@ -24,6 +24,12 @@ pub struct Report {
     pub next_steps: Vec<String>,
     /// Things the user should know about how the input was read.
     pub notes: Vec<String>,
+    /// Secrets the input holds, by kind and line (never the value: every text in this report
+    /// shows [`crate::secrets::MASK`] in its place), the first
+    /// [`crate::secrets::MAX_LISTED`] in line order.
+    pub secrets: Vec<SecretFound>,
+    /// How many secrets the input holds in all.
+    pub secret_count: u64,
 }
 
 impl Report {
@@ -98,6 +104,23 @@ pub struct Candidate {
     pub id: String,
     pub title: String,
     pub error: String,
+}
+
+/// A secret found in the input: what kind, and on which line. The value stays in the engine.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SecretFound {
+    /// One of the ids [`crate::secret_kinds`] describes, e.g. `service-principal-secret`.
+    pub kind: String,
+    pub line: u64,
+}
+
+/// A kind of secret: its name, and what to do if a log holding one was sent anywhere.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SecretKindInfo {
+    pub kind: String,
+    pub name: String,
+    pub rotate: String,
+    pub sources: Vec<String>,
 }
 
 /// One occurrence: the lines a match covers.

@@ -42,6 +42,8 @@ struct Target {
     patterns: Vec<usize>,
     strong: bool,
     platform: Option<Platform>,
+    /// Text that may come with a secret ([`crate::secrets::TRIGGERS`]).
+    secret: bool,
 }
 
 /// What one pass over a batch found.
@@ -52,6 +54,8 @@ pub struct Scan {
     pub error_records: Vec<usize>,
     /// Platform signals seen: Windows, Linux.
     pub platform_hits: [u64; 2],
+    /// Records that may hold a secret, in order.
+    pub secret_records: Vec<usize>,
 }
 
 impl Prefilter {
@@ -77,6 +81,10 @@ impl Prefilter {
             .iter()
             .map(|s| target(s.as_bytes()))
             .collect();
+        let secret: Vec<usize> = crate::secrets::TRIGGERS
+            .iter()
+            .map(|s| target(s.as_bytes()))
+            .collect();
         let platform: Vec<(usize, Platform)> = set
             .manifest
             .platform
@@ -88,6 +96,9 @@ impl Prefilter {
         }
         for t in strong {
             targets[t].strong = true;
+        }
+        for t in secret {
+            targets[t].secret = true;
         }
         for (t, p) in platform {
             targets[t].platform = Some(p);
@@ -130,6 +141,7 @@ impl Prefilter {
             candidates: Vec::new(),
             error_records: Vec::new(),
             platform_hits: [0; 2],
+            secret_records: Vec::new(),
         };
         if upto == 0 {
             return scan;
@@ -137,6 +149,7 @@ impl Prefilter {
         // Per pattern, the last record it was queued for: a pattern runs once per record.
         let mut queued_in = vec![usize::MAX; self.patterns];
         let mut strong = vec![false; upto];
+        let mut secret = vec![false; upto];
         let mut record = 0;
         for m in self.automaton.find_overlapping_iter(buffer.decoded_text()) {
             let last_byte = m.end() - 1;
@@ -151,6 +164,7 @@ impl Prefilter {
                 }
             }
             strong[record] |= target.strong;
+            secret[record] |= target.secret;
             match target.platform {
                 Some(Platform::Windows) => scan.platform_hits[0] += 1,
                 Some(Platform::Linux) => scan.platform_hits[1] += 1,
@@ -158,6 +172,7 @@ impl Prefilter {
             }
         }
         scan.candidates.sort_unstable();
+        scan.secret_records = (0..upto).filter(|&r| secret[r]).collect();
         scan.error_records = (0..upto)
             .filter(|&r| {
                 let level = buffer.level(r);

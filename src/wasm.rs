@@ -34,7 +34,11 @@ export interface Report {
     platform: Platform | null;
   };
   error_lines: EvidenceLine[]; error_line_count: number; next_steps: string[]; notes: string[];
+  /** Secrets in the input, by kind and line; their values appear nowhere in the report. */
+  secrets: SecretFound[]; secret_count: number;
 }
+export interface SecretFound { kind: string; line: number; }
+export interface SecretKind { kind: string; name: string; rotate: string; sources: string[]; }
 /** A rule's row, as `rules()` lists them. */
 export type RuleInfo = Row;
 export interface RetiredId { id: string; replaced_by: string[]; why: string; }
@@ -167,6 +171,13 @@ pub fn retired() -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = labels, unchecked_return_type = "Labels")]
 pub fn labels() -> Result<JsValue, JsError> {
     with_classifier(|c| to_js(&c.ruleset().manifest.labels))
+}
+
+/// Every kind of secret a report can name, with what to do if a log holding one was sent
+/// anywhere. Returns `SecretKind[]`.
+#[wasm_bindgen(js_name = secretKinds, unchecked_return_type = "SecretKind[]")]
+pub fn secret_kinds() -> Result<JsValue, JsError> {
+    to_js(&crate::secret_kinds())
 }
 
 /// Checks rule files given as `{path: content}` and returns the rule set's info, or an error

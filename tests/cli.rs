@@ -452,3 +452,33 @@ fn check_rules_reads_folder_files() {
         "{err}"
     );
 }
+
+/// A secret in the input is named with the advice to rotate it, in text and JSON, and its value
+/// appears in neither.
+#[test]
+fn secrets_are_named_and_never_printed() {
+    let log = concat!(
+        r#"PS C:\> azcmagent connect --service-principal-id "id" --service-principal-secret "Ke58Q~abc.DEF_ghi-123" --tenant-id "t""#,
+        "\n",
+        r#"time="t" level=fatal msg="Failed to acquire authorization token from SPN" Error="Failed to execute the refresh request. Error = 'Invalid client secret is provided.'""#,
+        "\n"
+    );
+    let out = run(&[], log.as_bytes());
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Warning: this log holds 1 secret.")
+            && stdout.contains("service principal secret (line 1)")
+            && stdout.contains("az ad app credential reset --id <app-id> --append"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Ke58Q"), "{stdout}");
+    let out = run(&["--json"], log.as_bytes());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(r#""secrets":[{"kind":"service-principal-secret","line":1}]"#)
+            && stdout.contains(r#""secret_count":1"#),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Ke58Q"), "{stdout}");
+}

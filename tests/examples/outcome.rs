@@ -1,6 +1,6 @@
 //! A report as text, one fact per line, for the snapshots. Everything the engine decides is in:
 //! ids in order, kind, confidence, variant, lines, fields, rank reasons, evidence with its spans,
-//! candidates, notes and how the input was read. The rules' prose (title, cause, solution,
+//! candidates, notes, secrets found and how the input was read. The rules' prose (title, cause, solution,
 //! sources) and the rule set's version and hash are left out, so rewording a rule changes no
 //! snapshot.
 
@@ -35,6 +35,17 @@ pub fn render(report: &Report) -> String {
     );
     for note in &report.notes {
         let _ = writeln!(out, "note: {}", visible(note));
+    }
+    if report.secret_count > 0 {
+        let found: Vec<String> = (report.secrets.iter())
+            .map(|s| format!("{} at line {}", s.kind, s.line))
+            .collect();
+        let _ = writeln!(
+            out,
+            "secrets: {} ({})",
+            report.secret_count,
+            found.join(", ")
+        );
     }
     if report.matches.is_empty() {
         out.push_str("matches: none\n");
