@@ -229,9 +229,9 @@ export class ArcTriageElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent('arc-triage-report', { detail: report, bubbles: true, composed: true }));
   }
 
-  /** What render.js needs to draw a card: the share-link actions and the field labels. */
+  /** What render.js needs to draw results: the share-link actions, field labels, secret kinds. */
   #view() {
-    return { actions: this.#actions(), fieldLabels: engine.labels().fields };
+    return { actions: this.#actions(), fieldLabels: engine.labels().fields, secretKinds: engine.secretKinds() };
   }
 
   #actions() {

@@ -8,6 +8,7 @@ import wasmInit, {
   rules as wasmRules,
   retired as wasmRetired,
   labels as wasmLabels,
+  secretKinds as wasmSecretKinds,
   prepare,
   checkRules as wasmCheckRules,
   Analysis,
@@ -22,6 +23,7 @@ let info = null;
 let ruleList = null;
 let retiredList = null;
 let labelSet = null;
+let secretKindList = null;
 
 /** Where the engine comes from: a URL of the .wasm, or its bytes (the single file). */
 export function setSource(wasmSource) {
@@ -94,6 +96,13 @@ export function labels() {
   ready();
   if (!labelSet) labelSet = wasmLabels();
   return labelSet;
+}
+
+/** The kinds of secret a report names: `{kind, name, rotate, sources}`. */
+export function secretKinds() {
+  ready();
+  if (!secretKindList) secretKindList = wasmSecretKinds();
+  return secretKindList;
 }
 
 /** The rule set's `{version, hash, rules}`. */

@@ -234,7 +234,7 @@ export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headi
     value: link,
     hidden: true,
   });
-  const copy = h('button', { type: 'button', class: 'copy-link', id: `${id}-copy` }, 'Copy link');
+  const copy = h('button', { type: 'button', class: 'copy-link', 'data-action': 'copy-link', id: `${id}-copy` }, 'Copy link');
   copy.addEventListener('click', () => actions.copy(link, output, copy));
   return h(
     'article',
@@ -308,19 +308,70 @@ export function noMatch(report) {
 }
 
 /**
- * A report as the results show it: where the input came from (`label`), how it was read, a card
- * per diagnosis (or the no-match answer) and the rule set that made it.
+ * The warning that the input holds secrets: which kinds on which lines, that their values are
+ * hidden and stayed on this device, and what to do if the log was sent anywhere else.
+ * `kinds` are the engine's `secretKinds()`. Nothing when the report names no secret.
  */
-export function reportView(report, label, { actions, fieldLabels }) {
+export function secretWarning(report, kinds) {
+  if (!report.secret_count) return null;
+  const present = kinds
+    .map((k) => ({ ...k, lines: report.secrets.filter((s) => s.kind === k.kind).map((s) => s.line) }))
+    .filter((k) => k.lines.length);
+  const n = report.secret_count;
+  return h(
+    'section',
+    { class: 'notice secret-warning', 'data-warning': 'secret' },
+    h('h3', null, n === 1 ? 'This log holds a secret' : `This log holds ${n} secrets`),
+    h(
+      'p',
+      null,
+      'Its value is hidden on this page and in everything it copies. ',
+      'It never left this browser: the log is read on this device and sent nowhere.',
+    ),
+    h(
+      'ul',
+      null,
+      present.map((k) =>
+        h(
+          'li',
+          { 'data-secret-kind': k.kind },
+          h('strong', null, k.name),
+          ` on ${k.lines.length === 1 ? 'line' : 'lines'} ${k.lines.join(', ')}. `,
+          'If this log was sent anywhere else (a ticket, a mail, a chat), treat it as exposed: ',
+          inline(k.rotate),
+          k.sources.length ? [' ', sourceLinks(k.sources)] : null,
+        ),
+      ),
+    ),
+    report.secrets.length < n ? h('p', null, `The first ${report.secrets.length} are listed.`) : null,
+  );
+}
+
+function sourceLinks(urls) {
+  const links = [];
+  urls.forEach((url, i) => {
+    if (i) links.push(', ');
+    links.push(h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url.replace(/^https:\/\//, '')));
+  });
+  return h('span', { class: 'sources' }, urls.length === 1 ? '(Source: ' : '(Sources: ', links, ')');
+}
+
+/**
+ * A report as the results show it: any secret warning first, where the input came from
+ * (`label`), how it was read, a card per diagnosis (or the no-match answer) and the rule set
+ * that made it.
+ */
+export function reportView(report, label, { actions, fieldLabels, secretKinds }) {
   const cards = report.matches.map((d, i) =>
     diagnosisCard(d, { rank: report.matches.length > 1 ? i + 1 : 0, actions, fieldLabels }),
   );
   return [
+    secretWarning(report, secretKinds),
     h('p', { class: 'source' }, `Analysed ${label}.`),
     inputSummary(report),
     ...(cards.length ? cards : [noMatch(report)]),
     h('p', { class: 'stamp' }, `Diagnosed with rule set ${report.ruleset.version} (hash ${report.ruleset.hash}).`),
-  ];
+  ].filter(Boolean);
 }
 
 /** A row opened from a link or the list, without a log: `[intro, card]`. */
