@@ -199,3 +199,13 @@ fn notes_say_how_the_input_was_read() {
     assert_eq!(facts(7, 1, 0).notes(true), Vec::<String>::new());
     assert!(facts(0, 0, 0).notes(false)[0].starts_with("The input is empty."));
 }
+
+#[test]
+fn an_endless_run_of_invalid_bytes_is_still_cut() {
+    // Nothing but UTF-8 continuation bytes: no character boundary to move the cut to.
+    let junk = vec![0x80u8; MAX_LINE_PIECE + 5];
+    let (out, facts) = streamed(&[&junk, b"\n"]);
+    let shape: Vec<_> = out.iter().map(|(n, _, c)| (*n, *c)).collect();
+    assert_eq!(shape, [(1, false), (1, true)]);
+    assert_eq!(facts.invalid_sequences, MAX_LINE_PIECE as u64 + 5);
+}
