@@ -111,7 +111,8 @@ fn clip(
     }
 }
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
+/// `i` (clamped to `s`), moved back to a character boundary.
+pub fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -119,7 +120,8 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
+/// `i` (clamped to `s`), moved forward to a character boundary.
+pub fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
     while !s.is_char_boundary(i) {
         i += 1;

@@ -6,6 +6,7 @@
 //! those records are searched with the detectors below. The detectors are engine mechanics, like
 //! normalising, so they live here rather than in `rules/`; each kind's advice cites its source.
 
+use crate::evidence::{ceil_boundary, floor_boundary};
 use crate::report::SecretKindInfo;
 use regex::bytes::{Regex, RegexBuilder};
 use std::sync::OnceLock;
@@ -293,7 +294,7 @@ pub fn mask(text: &str, found: &[(usize, usize)]) -> Masked {
         if e <= s || s >= text.len() {
             continue;
         }
-        let (s, e) = (floor(text, s), ceil(text, e));
+        let (s, e) = (floor_boundary(text, s), ceil_boundary(text, e));
         out.push_str(&text[at..s]);
         masks.push((s, e, out.len()));
         out.push_str(MASK);
@@ -311,22 +312,6 @@ pub fn mask_value(value: &str) -> String {
     } else {
         mask(value, &ranges).text
     }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 #[cfg(test)]
