@@ -39,13 +39,14 @@ test('window.arcTriage exposes init() and classify() with the CLI --json shape',
   const result = await page.evaluate(async (text) => {
     const info = await window.arcTriage.init();
     const report = window.arcTriage.classify(text);
+    const kinds = window.arcTriage.secretKinds().map((k) => k.kind);
     let error = null;
     try {
       window.arcTriage.classify(42);
     } catch (e) {
       error = `${e.name}: ${e.message}`;
     }
-    return { info, report, error };
+    return { info, report, kinds, error };
   }, ROWS['provider-not-registered']);
   expect(result.info).toEqual({ version: expect.stringMatching(/^\d{4}\.\d{2}\.\d{2}/), hash: expect.stringMatching(/^[0-9a-f]{16}$/), rules: expect.any(Number) });
   const m = result.report.matches[0];
@@ -53,8 +54,10 @@ test('window.arcTriage exposes init() and classify() with the CLI --json shape',
   expect(m.lines).toEqual([1]);
   expect(m.fields.namespace).toBe('Microsoft.HybridCompute');
   expect(Object.keys(result.report).sort()).toEqual(
-    ['error_line_count', 'error_lines', 'input', 'matches', 'next_steps', 'notes', 'ruleset'],
+    ['error_line_count', 'error_lines', 'input', 'matches', 'next_steps', 'notes', 'ruleset', 'secret_count', 'secrets'],
   );
+  expect([result.report.secrets, result.report.secret_count]).toEqual([[], 0]);
+  expect(result.kinds).toContain('service-principal-secret');
   expect(result.error).toBe('TypeError: classify() takes the log as a string, not a number');
 });
 
