@@ -125,6 +125,8 @@ fn references_and_hidden_values_are_not_secrets() {
         "level=error msg=\"Invalid client secret is provided.\" AADSTS7000215",
         "The client secret has expired (AADSTS7000222)",
         "-----BEGIN CERTIFICATE-----MIIDdzCCAl+gAwIBAgIE-----END CERTIFICATE-----",
+        "azcmagent connect --service-principal-secret REDACTED --tenant-id t",
+        "Server=db;Password=null;",
         "Bearer short",
         "sig=short",
     ];
@@ -206,4 +208,16 @@ fn every_kind_has_a_name_and_advice() {
     }
     let ids: std::collections::BTreeSet<_> = KINDS.iter().map(|k| k.id).collect();
     assert_eq!(ids.len(), KINDS.len(), "kind ids are unique");
+}
+
+#[test]
+fn two_secrets_in_one_text_stay_two() {
+    let text = "azcmagent connect --service-principal-secret aaaa1111bbbb --tenant-id t; Server=db;Password=cccc2222;";
+    assert_eq!(
+        found(text),
+        [
+            ("service-principal-secret", "aaaa1111bbbb"),
+            ("password", "cccc2222")
+        ]
+    );
 }
