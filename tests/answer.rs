@@ -131,3 +131,38 @@ fn a_line_cut_for_length_is_not_reported_as_wrapped() {
         report.input.formats
     );
 }
+
+/// `has_exact` is what the CLI's exit status and the no-match steps rest on.
+#[test]
+fn has_exact_tells_an_exact_answer_from_a_partial_one() {
+    let c = arc_triage::Classifier::builtin().expect("built-in rules load");
+    let exact = c.classify(r#"time="t" level=fatal msg="Failed to AzcmagentConnect ARM resource" Error="The subscription is not registered to use namespace 'Microsoft.HybridCompute'""#);
+    assert!(exact.has_exact());
+    let partial = c.classify(
+        "FATAL   Failed to acquire authorization token device flow: context deadline exceeded",
+    );
+    assert_eq!(partial.matches.len(), 1);
+    assert!(!partial.has_exact());
+    assert!(!c.classify("nothing to see").has_exact());
+}
+
+/// Each input format has its own words in the CLI's summary line.
+#[test]
+fn every_format_is_described_in_words() {
+    use arc_triage::Format;
+    let all = [
+        Format::LogrusKeyValue,
+        Format::LogrusTerminal,
+        Format::AgentConsole,
+        Format::PowerShell,
+        Format::JsonEnvelope,
+        Format::AnsiColours,
+        Format::Crlf,
+        Format::Utf16,
+        Format::Wrapped,
+    ];
+    let words: std::collections::BTreeSet<&str> = all.iter().map(|f| f.describe()).collect();
+    assert_eq!(words.len(), all.len(), "{words:?}");
+    assert_eq!(Format::PowerShell.describe(), "a PowerShell session");
+    assert!(words.iter().all(|w| w.len() > 8 && !w.contains("xyzzy")));
+}
