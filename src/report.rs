@@ -196,7 +196,7 @@ impl Format {
 
 impl Format {
     /// Every format, in the order reports list them.
-    const ALL: [Format; 9] = [
+    pub const ALL: [Format; 9] = [
         Format::LogrusKeyValue,
         Format::LogrusTerminal,
         Format::AgentConsole,

@@ -150,17 +150,7 @@ fn has_exact_tells_an_exact_answer_from_a_partial_one() {
 #[test]
 fn every_format_is_described_in_words() {
     use arc_triage::Format;
-    let all = [
-        Format::LogrusKeyValue,
-        Format::LogrusTerminal,
-        Format::AgentConsole,
-        Format::PowerShell,
-        Format::JsonEnvelope,
-        Format::AnsiColours,
-        Format::Crlf,
-        Format::Utf16,
-        Format::Wrapped,
-    ];
+    let all = Format::ALL;
     let words: std::collections::BTreeSet<&str> = all.iter().map(|f| f.describe()).collect();
     assert_eq!(words.len(), all.len(), "{words:?}");
     assert_eq!(Format::PowerShell.describe(), "a PowerShell session");
