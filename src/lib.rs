@@ -31,6 +31,7 @@ mod occurrences;
 pub mod pattern;
 mod rank;
 mod records;
+mod redact;
 pub mod render;
 mod report;
 mod rule;
@@ -47,6 +48,7 @@ pub use classify::{Classifier, MAX_ERROR_LINES, Session};
 pub use error::Error;
 pub use input::{Encoding, MAX_LINE_PIECE};
 pub use occurrences::MAX_EVIDENCE;
+pub use redact::{Redacted, Replaced, redact};
 pub use report::{
     Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level, Report,
     RulesetInfo, SecretFound, SecretKindInfo,
