@@ -46,7 +46,7 @@ pub mod wasm;
 
 pub use classify::{Classifier, MAX_ERROR_LINES, Session};
 pub use error::Error;
-pub use input::{Encoding, MAX_LINE_PIECE};
+pub use input::{Encoding, MAX_LINE_PIECE, decode};
 pub use occurrences::MAX_EVIDENCE;
 pub use redact::{Redacted, Replaced, redact};
 pub use report::{

@@ -18,6 +18,12 @@ Options:
                      a \"file\" key when there are several inputs
   --color WHEN       Mark matches with colour: auto (default: when printing to a terminal and
                      NO_COLOR is unset), always, never
+  --redact           Print the input with every identifier and secret replaced by a placeholder
+                     (<subscription-1>, <machine-1>, 192.0.2.1: one value, one placeholder), ready
+                     to attach to a ticket; a summary of what was replaced goes to standard error.
+                     With --json: {\"text\", \"replaced\": [{\"kind\", \"count\", ...}]}. Several
+                     FILEs are printed as one text, each after a `==> FILE <==` line, with the same
+                     placeholders throughout
   --rules DIR        Use the rule files in DIR (with its ruleset.toml) instead of the built-in rules
   --check-rules DIR  Check the rule files in DIR, then run every rule's samples and near-misses
                      (the same check as the test suite); exit 0 when all pass, 2 with every
@@ -45,6 +51,7 @@ enum Action {
 struct Options {
     action: Action,
     json: bool,
+    redact: bool,
     style: Style,
     rules: Option<String>,
     files: Vec<String>,
@@ -59,6 +66,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
     let mut options = Options {
         action: Action::Classify,
         json: false,
+        redact: false,
         style: if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
             Style::Ansi
         } else {
@@ -87,6 +95,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         match name.as_str() {
             "--" => only_files = true,
             "--json" => options.json = true,
+            "--redact" => options.redact = true,
             "--color" | "--colour" => {
                 options.style = match value("auto, always or never")?.as_str() {
                     "always" => Style::Ansi,
@@ -151,6 +160,7 @@ fn main() -> ExitCode {
         }
         Action::List => write_out(&render::rule_list(set)),
         Action::Table => write_out(&render::markdown_table(set)),
+        _ if options.redact => redact_inputs(&classifier, &options),
         _ => classify_inputs(&classifier, &options),
     }
 }
@@ -273,31 +283,101 @@ fn json_line(report: &Report, file: Option<&str>) -> String {
 
 fn classify_file(classifier: &Classifier, file: &str) -> Result<Report, String> {
     let mut session = classifier.session();
+    read_input(file, &mut |bytes| session.feed(bytes))?;
+    Ok(session.finish())
+}
+
+/// Reads `file` (or standard input for `-`) in chunks, handing each to `consume`.
+fn read_input(file: &str, consume: &mut dyn FnMut(&[u8])) -> Result<(), String> {
     let mut buf = vec![0u8; CHUNK];
     let mut feed = |reader: &mut dyn Read, name: &str| -> Result<(), String> {
         loop {
             match reader.read(&mut buf) {
                 Ok(0) => return Ok(()),
-                Ok(n) => session.feed(&buf[..n]),
+                Ok(n) => consume(&buf[..n]),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(format!("{name}: cannot read: {}", describe(&e))),
             }
         }
     };
     if file == "-" {
-        feed(&mut std::io::stdin().lock(), "standard input")?;
-    } else {
-        let path = std::path::Path::new(file);
-        if path.is_dir() {
-            return Err(format!(
-                "{file}: is a directory; name the log files in it (azcmagent.log, himds.log)"
-            ));
-        }
-        let mut f = std::fs::File::open(path)
-            .map_err(|e| format!("{file}: cannot open: {}", describe(&e)))?;
-        feed(&mut f, file)?;
+        return feed(&mut std::io::stdin().lock(), "standard input");
     }
-    Ok(session.finish())
+    let path = std::path::Path::new(file);
+    if path.is_dir() {
+        return Err(format!(
+            "{file}: is a directory; name the log files in it (azcmagent.log, himds.log)"
+        ));
+    }
+    let mut f =
+        std::fs::File::open(path).map_err(|e| format!("{file}: cannot open: {}", describe(&e)))?;
+    feed(&mut f, file)
+}
+
+/// `--redact`: the inputs as one text with every identifier and secret replaced. The exit
+/// status says, as without `--redact`, whether anything matched.
+fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
+    let files: Vec<String> = if options.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        options.files.clone()
+    };
+    let mut text = String::new();
+    let mut any_match = false;
+    let mut read_error = false;
+    for file in &files {
+        let mut bytes = Vec::new();
+        if let Err(message) = read_input(file, &mut |chunk| bytes.extend_from_slice(chunk)) {
+            eprintln!("arc-triage: {message}");
+            read_error = true;
+            continue;
+        }
+        any_match |= !classifier.classify_bytes(&bytes).matches.is_empty();
+        let decoded = arc_triage::decode(&bytes);
+        if files.len() > 1 {
+            let eol = if decoded.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push_str(eol);
+            }
+            text.push_str(&format!("==> {file} <=={eol}"));
+        }
+        text.push_str(&decoded);
+    }
+    let redacted = arc_triage::redact(&text);
+    let summary: Vec<String> = redacted
+        .replaced
+        .iter()
+        .map(|r| format!("{} {}", r.count, r.name))
+        .collect();
+    if summary.is_empty() {
+        eprintln!("arc-triage: nothing to redact was found");
+    } else {
+        eprintln!(
+            "arc-triage: replaced {}; read the text before you send it: names are replaced where \
+             the log names them (after --resource-group, in a prompt or a URL) and wherever they \
+             appear again",
+            summary.join(", ")
+        );
+    }
+    let out = if options.json {
+        match serde_json::to_string(&redacted) {
+            Ok(json) => json + "\n",
+            Err(e) => format!("{{\"error\":{:?}}}\n", e.to_string()),
+        }
+    } else {
+        redacted.text
+    };
+    if write_out(&out) != ExitCode::SUCCESS || read_error {
+        ExitCode::from(2)
+    } else if any_match {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn describe(e: &std::io::Error) -> String {

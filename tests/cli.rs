@@ -482,3 +482,70 @@ fn secrets_are_named_and_never_printed() {
     );
     assert!(!stdout.contains("Ke58Q"), "{stdout}");
 }
+
+#[test]
+fn redact_prints_the_log_with_placeholders_and_keeps_the_exit_status() {
+    let log = "root@web01:~# azcmagent connect --resource-group rg-arc --tenant-id 98fbb231-4a93-4dee-85a8-9c286ddfb92d --service-principal-secret 'Ke58Q~abc.DEF_ghi-123'\n\
+        FATAL   Get \"https://gbl.his.arc.azure.com/discovery\": proxyconnect tcp: dial tcp: lookup proxy.contoso.local on 10.0.0.2:53: no such host\n";
+    let out = run(&["--redact"], log.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "root@<machine-1>:~# azcmagent connect --resource-group <resource-group-1> --tenant-id <tenant-1> --service-principal-secret '<secret-1>'\n\
+        FATAL   Get \"https://gbl.his.arc.azure.com/discovery\": proxyconnect tcp: dial tcp: lookup <host-1> on 192.0.2.1:53: no such host\n"
+    );
+    assert!(
+        text(&out.stderr).starts_with(
+            "arc-triage: replaced 1 secret, 1 tenant id, 1 resource group name, 1 machine name, 1 host name, 1 IP address;"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(&["--redact", "--json"], log.as_bytes());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(
+        json["replaced"][0],
+        serde_json::json!({"kind": "secret", "name": "secret", "count": 1, "occurrences": 1})
+    );
+    assert!(
+        json["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("<tenant-1>") && !t.contains("98fbb231"))
+    );
+
+    // Nothing matched: exit 1, as without --redact, and the text still comes out.
+    let out = run(&["--redact"], b"hello from 10.1.2.3\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "hello from 192.0.2.1\n");
+    assert_eq!(
+        text(&out.stderr),
+        "arc-triage: replaced 1 IP address; read the text before you send it: names are replaced where the log names them (after --resource-group, in a prompt or a URL) and wherever they appear again\n"
+    );
+}
+
+#[test]
+fn redact_joins_several_files_with_one_set_of_placeholders() {
+    let dir = TempDir::new("redact-several");
+    let first = dir.file(
+        "himds.log",
+        "--resource-name web01 in 10.0.0.9\r\n".as_bytes(),
+    );
+    // UTF-16 LE with a byte-order mark, as PowerShell 5 writes.
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(
+        "web01 again from 10.0.0.9\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let second = dir.file("console.txt", &utf16);
+    let out = run(&["--redact", &first, &second, "missing.log"], b"");
+    assert_eq!(out.status.code(), Some(2), "a missing file is a read error");
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "==> {first} <==\r\n--resource-name <machine-1> in 192.0.2.1\r\n==> {second} <==\r\n<machine-1> again from 192.0.2.1\r\n"
+        )
+    );
+    assert!(text(&out.stderr).contains("missing.log: cannot open: no such file"));
+}

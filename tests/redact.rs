@@ -1,7 +1,7 @@
 //! Redaction: a redacted log diagnoses exactly as the original, holds none of the identifying
 //! values or secrets, and redacting it again changes nothing.
 
-use arc_triage::{Classifier, Report, redact};
+use arc_triage::{Classifier, Report, decode, redact};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -232,4 +232,17 @@ proptest! {
         prop_assert_eq!(diagnosis(&classifier().classify(&once.text)), before);
         prop_assert_eq!(once.text.lines().count(), log.lines().count());
     }
+}
+
+#[test]
+fn decode_gives_the_whole_text_as_a_stream_would_read_it() {
+    assert_eq!(decode(b"\xef\xbb\xbfa\r\nb"), "a\r\nb");
+    assert_eq!(decode(b"a\n\nb\n"), "a\n\nb\n");
+    assert_eq!(decode(b""), "");
+    assert_eq!(decode(b"bad \xff byte\n"), "bad \u{fffd} byte\n");
+    let be: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain("x\ny\n".encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    assert_eq!(decode(&be), "x\ny\n");
 }

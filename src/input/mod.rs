@@ -269,5 +269,34 @@ impl Lines {
     }
 }
 
+/// The whole text of `bytes`, decoded as a stream would be (encoding sniffed, byte-order mark
+/// dropped, invalid sequences replaced), with the input's line ending: for the things that need
+/// all of it at once, such as redaction.
+pub fn decode(bytes: &[u8]) -> String {
+    let mut lines = Lines::new();
+    let mut text = String::with_capacity(bytes.len());
+    let mut last_line = 0;
+    let mut emit = |piece: Piece<'_>| {
+        if piece.line != last_line && last_line != 0 {
+            text.push('\n');
+        }
+        last_line = piece.line;
+        text.push_str(piece.text);
+    };
+    lines.feed(bytes, &mut emit);
+    lines.finish(&mut emit);
+    // A last line break, in UTF-8 or either UTF-16.
+    let ends_with_break = [&b"\n"[..], b"\r", b"\n\0", b"\0\n", b"\r\0", b"\0\r"]
+        .iter()
+        .any(|end| bytes.ends_with(end));
+    if ends_with_break && !text.is_empty() {
+        text.push('\n');
+    }
+    if lines.facts().crlf {
+        text = text.replace('\n', "\r\n");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests;

@@ -61,22 +61,24 @@ impl Kind {
         }
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Secret => "secrets",
-            Kind::Tenant => "tenant ids",
-            Kind::Subscription => "subscription ids",
-            Kind::Application => "application (client) ids",
-            Kind::Object => "object (principal) ids",
-            Kind::Correlation => "correlation and request ids",
-            Kind::Id => "other ids",
-            Kind::ResourceGroup => "resource group names",
-            Kind::Machine => "machine names",
-            Kind::Host => "host names",
-            Kind::User => "user names",
-            Kind::Email => "e-mail addresses",
-            Kind::Ip => "IP addresses",
-        }
+    /// What one value of the kind is, in words, and what several are.
+    pub fn name(self, count: usize) -> &'static str {
+        let (one, several) = match self {
+            Kind::Secret => ("secret", "secrets"),
+            Kind::Tenant => ("tenant id", "tenant ids"),
+            Kind::Subscription => ("subscription id", "subscription ids"),
+            Kind::Application => ("application (client) id", "application (client) ids"),
+            Kind::Object => ("object (principal) id", "object (principal) ids"),
+            Kind::Correlation => ("correlation or request id", "correlation and request ids"),
+            Kind::Id => ("other id", "other ids"),
+            Kind::ResourceGroup => ("resource group name", "resource group names"),
+            Kind::Machine => ("machine name", "machine names"),
+            Kind::Host => ("host name", "host names"),
+            Kind::User => ("user name", "user names"),
+            Kind::Email => ("e-mail address", "e-mail addresses"),
+            Kind::Ip => ("IP address", "IP addresses"),
+        };
+        if count == 1 { one } else { several }
     }
 
     /// A GUID seen once after `--tenant-id` is a tenant id everywhere, even where it stands

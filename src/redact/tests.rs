@@ -32,7 +32,7 @@ fn a_guid_seen_once_in_context_keeps_that_kind_everywhere() {
         r.replaced,
         vec![Replaced {
             kind: "object".into(),
-            name: "object (principal) ids".into(),
+            name: "object (principal) id".into(),
             count: 1,
             occurrences: 3
         }]
