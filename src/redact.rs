@@ -37,7 +37,7 @@ pub struct Replaced {
     /// `secret`, `tenant`, `subscription`, `application`, `object`, `correlation`, `id`,
     /// `resource-group`, `machine`, `host`, `user`, `email` or `ip`.
     pub kind: String,
-    /// What the kind is, in words, plural ("subscription ids").
+    /// What was replaced, in words, singular or plural as `count` says ("2 subscription ids").
     pub name: String,
     /// Distinct values (placeholders) of this kind.
     pub count: usize,
@@ -85,7 +85,7 @@ pub fn redact(text: &str) -> Redacted {
         if !of_kind.is_empty() {
             replaced.push(Replaced {
                 kind: kind.id().to_string(),
-                name: kind.name().to_string(),
+                name: kind.name(of_kind.len()).to_string(),
                 count: of_kind.len(),
                 occurrences: of_kind.iter().map(|&v| occurrences[v]).sum(),
             });

@@ -39,6 +39,10 @@ export interface Report {
 }
 export interface SecretFound { kind: string; line: number; }
 export interface SecretKind { kind: string; name: string; rotate: string; sources: string[]; }
+/** What `redact()` replaced: one entry per kind, `count` distinct values in `occurrences` places. */
+export interface Replaced { kind: string; name: string; count: number; occurrences: number; }
+/** A log with every identifier and secret replaced by a placeholder (`<subscription-1>`). */
+export interface Redacted { text: string; replaced: Replaced[]; }
 /** A rule's row, as `rules()` lists them. */
 export type RuleInfo = Row;
 export interface RetiredId { id: string; replaced_by: string[]; why: string; }
@@ -178,6 +182,19 @@ pub fn labels() -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = secretKinds, unchecked_return_type = "SecretKind[]")]
 pub fn secret_kinds() -> Result<JsValue, JsError> {
     to_js(&crate::secret_kinds())
+}
+
+/// The text with every identifier and secret replaced by a stable placeholder. Returns
+/// `Redacted`.
+#[wasm_bindgen(js_name = redactText, unchecked_return_type = "Redacted")]
+pub fn redact_text(text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::redact(text))
+}
+
+/// A file's bytes (UTF-8 or UTF-16, detected), decoded and redacted. Returns `Redacted`.
+#[wasm_bindgen(js_name = redactBytes, unchecked_return_type = "Redacted")]
+pub fn redact_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
+    to_js(&crate::redact(&crate::decode(bytes)))
 }
 
 /// Checks rule files given as `{path: content}` and returns the rule set's info, or an error

@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use arc_triage::wasm::{
-    Analysis, check_rules, classify_bytes, classify_text, prepare, retired, rules,
+    Analysis, check_rules, classify_bytes, classify_text, prepare, redact_bytes, redact_text,
+    retired, rules,
 };
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -194,4 +195,21 @@ fn check_rules_names_the_file_the_rule_and_the_fix() {
 
     let not_an_object = check_rules(JsValue::from(42)).expect_err("wrong argument type");
     assert!(error_message(not_an_object).contains("object of path -> text"));
+}
+
+#[wasm_bindgen_test]
+fn redaction_returns_the_text_and_what_was_replaced_and_survives_garbage() {
+    let out = redact_text("--resource-group rg-arc from 10.1.2.3").expect("redacts");
+    assert_eq!(
+        get(&out, "text"),
+        "--resource-group <resource-group-1> from 192.0.2.1"
+    );
+    assert_eq!(get(&out, "replaced.0.kind"), "resource-group");
+    assert_eq!(get(&out, "replaced.1.name"), "IP address");
+    // Invalid UTF-8, NULs and a lone UTF-16 surrogate come back as text, not a panic.
+    let garbage: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let out = redact_bytes(&garbage).expect("garbage is still text");
+    assert!(get(&out, "text").as_string().is_some());
+    let out = redact_bytes(&[0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]).expect("a lone surrogate");
+    assert_eq!(get(&out, "text"), "\u{fffd}A");
 }

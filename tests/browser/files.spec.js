@@ -1,27 +1,4 @@
-import { test, expect, ROWS, widget, ready } from './fixtures.js';
-
-/** Drops a file built in the page onto the element, as a drag from the desktop would. */
-async function dropFile(page, w, { name, bytes, type = 'text/plain' }) {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, bytes, type }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(bytes)], name, { type }));
-      return dt;
-    },
-    { name, bytes: Array.from(bytes), type },
-  );
-  await w.host.dispatchEvent('dragover', { dataTransfer });
-  await expect(w.host).toHaveAttribute('dragging', '');
-  await w.host.dispatchEvent('drop', { dataTransfer });
-}
-
-function utf16le(text) {
-  const out = Buffer.alloc(2 + text.length * 2);
-  out[0] = 0xff;
-  out[1] = 0xfe;
-  out.write(text, 2, 'utf16le');
-  return out;
-}
+import { test, expect, ROWS, widget, ready, dropFile, utf16le } from './fixtures.js';
 
 test('a dropped UTF-16 log file (PowerShell redirect) is read locally and diagnosed', async ({ page }) => {
   await page.goto('./');

@@ -79,3 +79,27 @@ export function widget(page, selector = 'arc-triage') {
 export async function ready(w) {
   await expect(w.version).toHaveText(/^Rule set \d{4}\.\d{2}\.\d{2}/);
 }
+
+/** Drops a file built in the page onto the element, as a drag from the desktop would. */
+export async function dropFile(page, w, { name, bytes, type = 'text/plain' }) {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, bytes, type }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      return dt;
+    },
+    { name, bytes: Array.from(bytes), type },
+  );
+  await w.host.dispatchEvent('dragover', { dataTransfer });
+  await expect(w.host).toHaveAttribute('dragging', '');
+  await w.host.dispatchEvent('drop', { dataTransfer });
+}
+
+/** `text` as UTF-16 LE with a byte-order mark, as PowerShell 5's `>` writes it. */
+export function utf16le(text) {
+  const out = Buffer.alloc(2 + text.length * 2);
+  out[0] = 0xff;
+  out[1] = 0xfe;
+  out.write(text, 2, 'utf16le');
+  return out;
+}

@@ -40,13 +40,14 @@ test('window.arcTriage exposes init() and classify() with the CLI --json shape',
     const info = await window.arcTriage.init();
     const report = window.arcTriage.classify(text);
     const kinds = window.arcTriage.secretKinds().map((k) => k.kind);
+    const redacted = window.arcTriage.redact('--resource-group rg-arc').text;
     let error = null;
     try {
       window.arcTriage.classify(42);
     } catch (e) {
       error = `${e.name}: ${e.message}`;
     }
-    return { info, report, kinds, error };
+    return { info, report, kinds, redacted, error };
   }, ROWS['provider-not-registered']);
   expect(result.info).toEqual({ version: expect.stringMatching(/^\d{4}\.\d{2}\.\d{2}/), hash: expect.stringMatching(/^[0-9a-f]{16}$/), rules: expect.any(Number) });
   const m = result.report.matches[0];
@@ -58,6 +59,7 @@ test('window.arcTriage exposes init() and classify() with the CLI --json shape',
   );
   expect([result.report.secrets, result.report.secret_count]).toEqual([[], 0]);
   expect(result.kinds).toContain('service-principal-secret');
+  expect(result.redacted).toBe('--resource-group <resource-group-1>');
   expect(result.error).toBe('TypeError: classify() takes the log as a string, not a number');
 });
 

@@ -13,5 +13,5 @@ import { define } from './element.js';
 setSource(new URL('./arc_triage_bg.wasm', import.meta.url));
 define();
 
-export { init, classify, classifyBytes, analyse, rules, ruleset, checkRules, secretKinds } from './engine.js';
+export { init, classify, classifyBytes, analyse, rules, ruleset, checkRules, secretKinds, redact } from './engine.js';
 export { ArcTriageElement, parseLink, shareLink } from './element.js';

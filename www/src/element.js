@@ -13,6 +13,7 @@ import {
   formatBytes,
 } from './render.js';
 import { skeleton } from './skeleton.js';
+import { shareTools } from './share.js';
 import css from './element.css';
 
 let sheet = null;
@@ -219,7 +220,7 @@ export class ArcTriageElement extends HTMLElement {
     const ui = this.#ui;
     ui.report = report;
     ui.notice.hidden = true;
-    ui.results.replaceChildren(...reportView(report, label, this.#view()));
+    ui.results.replaceChildren(...reportView(report, label, { ...this.#view(), tools: shareTools(this.#shareActions()) }));
     const exact = report.matches.filter((d) => d.confidence === 'exact');
     ui.status.textContent = !report.matches.length
       ? 'No row of the table matches this output. See the next steps below.'
@@ -245,6 +246,25 @@ export class ArcTriageElement extends HTMLElement {
           button.textContent = 'Link copied';
         } catch {
           button.textContent = 'Copy the link below';
+          field.focus();
+          field.select();
+        }
+      },
+    };
+  }
+
+  /** Reading the input again for redaction, and copying what the tools build. */
+  #shareActions() {
+    const file = this.#file;
+    const text = this.#ui.log.value;
+    return {
+      redact: async () => engine.redact(file ? new Uint8Array(await file.arrayBuffer()) : text),
+      copyText: async (value, button, field) => {
+        try {
+          await navigator.clipboard.writeText(value);
+          button.textContent = 'Copied';
+        } catch {
+          button.textContent = 'Select the text and copy it';
           field.focus();
           field.select();
         }

@@ -9,6 +9,8 @@ import wasmInit, {
   retired as wasmRetired,
   labels as wasmLabels,
   secretKinds as wasmSecretKinds,
+  redactText,
+  redactBytes,
   prepare,
   checkRules as wasmCheckRules,
   Analysis,
@@ -103,6 +105,31 @@ export function secretKinds() {
   ready();
   if (!secretKindList) secretKindList = wasmSecretKinds();
   return secretKindList;
+}
+
+/** Redaction holds the whole text several times over in memory; above this, use the CLI. */
+export const MAX_REDACT_BYTES = 32 << 20;
+
+/**
+ * The log with every identifier and secret replaced by a placeholder (`<subscription-1>`: one
+ * value, one placeholder): `{text, replaced: [{kind, name, count, occurrences}]}`. Takes text,
+ * or a file's bytes (UTF-8 or UTF-16).
+ */
+export function redact(input) {
+  ready();
+  if (input instanceof ArrayBuffer) input = new Uint8Array(input);
+  const isText = typeof input === 'string';
+  if (!isText && !(input instanceof Uint8Array)) {
+    throw new TypeError(`redact() takes the log as a string or bytes, not ${describe(input)}`);
+  }
+  const size = isText ? input.length : input.byteLength;
+  if (size > MAX_REDACT_BYTES) {
+    throw new RangeError(
+      `this log is ${Math.round(size / 2 ** 20)} MB; the page redacts up to ${MAX_REDACT_BYTES / 2 ** 20} MB. ` +
+        'Redact larger logs with the command line: arc-triage --redact FILE',
+    );
+  }
+  return isText ? redactText(input) : redactBytes(input);
 }
 
 /** The rule set's `{version, hash, rules}`. */

@@ -357,16 +357,17 @@ function sourceLinks(urls) {
 }
 
 /**
- * A report as the results show it: any secret warning first, where the input came from
- * (`label`), how it was read, a card per diagnosis (or the no-match answer) and the rule set
+ * A report as the results show it: any secret warning first, the tools for passing it on
+ * (`tools`, from share.js), where the input came from (`label`), how it was read, a card per diagnosis (or the no-match answer) and the rule set
  * that made it.
  */
-export function reportView(report, label, { actions, fieldLabels, secretKinds }) {
+export function reportView(report, label, { actions, fieldLabels, secretKinds, tools }) {
   const cards = report.matches.map((d, i) =>
     diagnosisCard(d, { rank: report.matches.length > 1 ? i + 1 : 0, actions, fieldLabels }),
   );
   return [
     secretWarning(report, secretKinds),
+    tools,
     h('p', { class: 'source' }, `Analysed ${label}.`),
     inputSummary(report),
     ...(cards.length ? cards : [noMatch(report)]),
