@@ -163,8 +163,11 @@ fn contexts() -> Vec<(Kind, String)> {
         // A URL's user and host.
         (
             Kind::Host,
-            r#"(?i)\b(?:https?|wss?|socks5?h?)://(?:(?P<u>[^\s/?#@:"'<>\\]{1,64})(?::[^\s/?#@"'\\]{0,200})?@)?(?P<h>[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)"#
-                .to_string(),
+            // The password may already be masked by the engine (`<secret hidden>`).
+            format!(
+                r#"(?i)\b(?:https?|wss?|socks5?h?)://(?:(?P<u>[^\s/?#@:"'<>\\]{{1,64}})(?::(?:{mask}|[^\s/?#@"'\\]{{0,200}}))?@)?(?P<h>[a-z0-9](?:[a-z0-9.-]{{0,251}}[a-z0-9])?)"#,
+                mask = secrets::MASK
+            ),
         ),
         // A name resolved or dialled (`dial tcp: lookup proxy.contoso.local on …`).
         (

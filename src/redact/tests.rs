@@ -97,6 +97,14 @@ fn a_proxy_url_loses_its_user_password_and_host() {
 }
 
 #[test]
+fn a_password_the_engine_already_masked_keeps_the_url_whole() {
+    assert_eq!(
+        redacted("http://svc-arc:<secret hidden>@proxy.contoso.local:8080"),
+        "http://<user-1>:<secret hidden>@<host-1>:8080"
+    );
+}
+
+#[test]
 fn addresses_become_documentation_addresses_unless_everyone_has_them() {
     let log = "dial tcp 10.0.0.5:443 via 10.0.0.5 and 172.16.4.20; dns 192.0.2.1\n\
         kept: 127.0.0.1 169.254.169.254 168.63.129.16 0.0.0.0 255.255.255.0\n\

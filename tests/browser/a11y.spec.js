@@ -28,6 +28,20 @@ const STATES = {
     await w.log.fill(`${ROWS['spn-invalid-secret']}\n${ROWS['provider-not-registered']}`);
     await expect(w.cards).toHaveCount(2);
   },
+  'the reply preview open': async (page, w) => {
+    await page.goto('./');
+    await ready(w);
+    await w.log.fill(ROWS['spn-invalid-secret']);
+    await w.results.locator('[data-action=copy-reply]').click();
+    await expect(w.results.locator('.share-panel textarea')).toBeFocused();
+  },
+  'the redacted log preview open': async (page, w) => {
+    await page.goto('./');
+    await ready(w);
+    await w.log.fill(ROWS['spn-invalid-secret']);
+    await w.results.locator('[data-action=copy-redacted]').click();
+    await expect(w.results.locator('.share-panel textarea')).toBeFocused();
+  },
   'the no-match answer': async (page, w) => {
     await page.goto('./');
     await ready(w);

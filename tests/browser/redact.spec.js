@@ -26,13 +26,13 @@ test('Copy redacted log previews the text, then copies exactly that, with no ide
   const open = w.results.locator('[data-action=copy-redacted]');
   await expect(open).toHaveAttribute('aria-expanded', 'false');
   await open.click();
-  const panel = w.results.locator('.redaction');
+  const panel = w.results.locator('.share-panel');
   await expect(panel).toBeVisible();
   await expect(open).toHaveAttribute('aria-expanded', 'true');
   await expect(panel.locator('.redaction-summary')).toHaveText(
     /^Replaced 1 secret, 1 tenant id, 1 subscription id, 1 application \(client\) id, 1 resource group name, 1 machine name, 1 host name and 1 IP address: /,
   );
-  const preview = panel.locator('textarea.redacted');
+  const preview = panel.locator('textarea.preview');
   await expect(preview).toBeFocused();
   await expect(preview).toHaveValue(REDACTED);
   await panel.locator('[data-action=copy-redacted-confirm]').click();

@@ -15,3 +15,4 @@ define();
 
 export { init, classify, classifyBytes, analyse, rules, ruleset, checkRules, secretKinds, redact } from './engine.js';
 export { ArcTriageElement, parseLink, shareLink } from './element.js';
+export { reply } from './reply.js';

@@ -14,6 +14,7 @@ import {
 } from './render.js';
 import { skeleton } from './skeleton.js';
 import { shareTools } from './share.js';
+import { reply } from './reply.js';
 import css from './element.css';
 
 let sheet = null;
@@ -220,7 +221,7 @@ export class ArcTriageElement extends HTMLElement {
     const ui = this.#ui;
     ui.report = report;
     ui.notice.hidden = true;
-    ui.results.replaceChildren(...reportView(report, label, { ...this.#view(), tools: shareTools(this.#shareActions()) }));
+    ui.results.replaceChildren(...reportView(report, label, { ...this.#view(), tools: shareTools(this.#shareActions(report)) }));
     const exact = report.matches.filter((d) => d.confidence === 'exact');
     ui.status.textContent = !report.matches.length
       ? 'No row of the table matches this output. See the next steps below.'
@@ -253,11 +254,12 @@ export class ArcTriageElement extends HTMLElement {
     };
   }
 
-  /** Reading the input again for redaction, and copying what the tools build. */
-  #shareActions() {
+  /** The reply, reading the input again for redaction, and copying what the tools build. */
+  #shareActions(report) {
     const file = this.#file;
     const text = this.#ui.log.value;
     return {
+      reply: (options) => reply(report, { ...options, link: this.#publicAddress() }),
       redact: async () => engine.redact(file ? new Uint8Array(await file.arrayBuffer()) : text),
       copyText: async (value, button, field) => {
         try {
@@ -270,6 +272,11 @@ export class ArcTriageElement extends HTMLElement {
         }
       },
     };
+  }
+
+  /** Where the links this page copies should point: null from a file, which no recipient can open. */
+  #publicAddress() {
+    return /^https?:/.test(location.href) ? location.href : null;
   }
 
   /** With no log in the box, a `rule` attribute or a `#rule=` link shows that row. */

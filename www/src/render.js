@@ -1,5 +1,6 @@
 // Turns what the engine returns (reports, rows, retired ids, labels) into DOM. Log text and rule
 // text are only ever set as text nodes: a pasted log full of <script> stays inert.
+import { parseProse } from './prose.js';
 
 /** Creates an element; `props` sets attributes (`class`, `data-*`...) and children are nodes or text. */
 export function h(tag, props, ...children) {
@@ -36,61 +37,34 @@ export function inline(text) {
   return out;
 }
 
-const COMMAND = /^(\$|PS>) /;
-
 /**
- * A cause or solution: paragraphs split by blank lines; `N.` paragraphs become a numbered list;
- * lines starting with `$ ` (bash) or `PS> ` (PowerShell) become command blocks.
+ * A cause or solution (see prose.js): paragraphs, numbered steps, and command blocks.
  */
 export function prose(text) {
   const root = h('div', { class: 'prose' });
   let list = null;
-  for (const para of text.trim().split(/\n\s*\n/)) {
-    const step = /^(\d+)\.\s+/.exec(para);
-    const body = step ? para.slice(step[0].length) : para;
-    const parts = [];
-    let words = [];
-    let commands = [];
-    const flushWords = () => {
-      if (words.length) parts.push(h('p', null, inline(words.join(' '))));
-      words = [];
-    };
-    const flushCommands = () => {
-      if (commands.length) parts.push(commandBlock(commands));
-      commands = [];
-    };
-    for (const line of body.split('\n')) {
-      if (COMMAND.test(line)) {
-        flushWords();
-        commands.push(line);
-      } else {
-        flushCommands();
-        if (line.trim()) words.push(line.trim());
-      }
-    }
-    flushWords();
-    flushCommands();
-    if (step) {
+  for (const { step, parts } of parseProse(text)) {
+    const nodes = parts.map((p) => (p.commands ? commandBlock(p.commands) : h('p', null, inline(p.words))));
+    if (step !== null) {
       if (!list) root.append((list = h('ol', { class: 'steps' })));
-      list.append(h('li', { value: step[1] }, parts));
+      list.append(h('li', { value: step }, nodes));
     } else {
       list = null;
-      root.append(...parts);
+      root.append(...nodes);
     }
   }
   return root;
 }
 
-function commandBlock(lines) {
+function commandBlock(commands) {
   const pre = h('pre', { class: 'commands' });
-  lines.forEach((line, i) => {
-    const [, shell] = COMMAND.exec(line);
-    const label = shell === '$' ? 'bash' : 'PowerShell';
+  commands.forEach(({ shell, command }, i) => {
+    const label = shell === 'bash' ? 'bash' : 'PowerShell';
     if (i) pre.append('\n');
     pre.append(
-      h('span', { class: 'shell', title: label, 'aria-label': `${label}:` }, shell === '$' ? '$' : 'PS>'),
+      h('span', { class: 'shell', title: label, 'aria-label': `${label}:` }, shell === 'bash' ? '$' : 'PS>'),
       ' ',
-      h('code', null, line.slice(shell.length + 1)),
+      h('code', null, command),
     );
   });
   return pre;

@@ -3,7 +3,8 @@
 import wasmBytes from 'arc-triage-wasm-bytes';
 import { setSource, init, classify, classifyBytes, analyse, rules, ruleset, secretKinds, redact } from './engine.js';
 import { define, parseLink, shareLink } from './element.js';
+import { reply } from './reply.js';
 
 setSource(wasmBytes);
-window.arcTriage = Object.freeze({ init, classify, classifyBytes, analyse, rules, ruleset, secretKinds, redact, parseLink, shareLink });
+window.arcTriage = Object.freeze({ init, classify, classifyBytes, analyse, rules, ruleset, secretKinds, redact, reply, parseLink, shareLink });
 define();
