@@ -39,7 +39,15 @@ try {
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
 
+// The page's public address (ARC_TRIAGE_PUBLIC_URL): the links and replies the offline file
+// copies point there, since its own file:// address opens for nobody else.
+const publicUrl = process.env.ARC_TRIAGE_PUBLIC_URL ?? '';
+if (publicUrl && !/^https:\/\/[^\s#]+$/.test(publicUrl)) {
+  fail(`ARC_TRIAGE_PUBLIC_URL must be an https:// address without a #fragment, not "${publicUrl}"`);
+}
+
 const common = {
+  define: { __ARC_TRIAGE_PUBLIC_URL__: JSON.stringify(publicUrl) },
   absWorkingDir: root,
   bundle: true,
   minify: !dev,

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test, expect, ROWS, TABLE_ROWS, widget, ready } from './fixtures.js';
 
 test('#rule=<id> opens the page on that row', async ({ page }) => {
@@ -112,4 +114,35 @@ test('a link to a retired row says what replaced it and opens the replacements',
   await replacements.nth(1).click();
   await expect(w.first).toHaveAttribute('data-rule-id', 'azcm0148');
   await expect(w.first).toBeFocused();
+});
+
+test('a public-url attribute is where copied links and replies point', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('./');
+  const w = widget(page);
+  await ready(w);
+  await w.host.evaluate((el) => el.setAttribute('public-url', 'https://docs.example.org/arc/triage/'));
+  await w.log.fill(ROWS['spn-app-not-found']);
+  await w.first.locator('button.copy-link').click();
+  await expect(w.first.locator('button.copy-link')).toHaveText('Link copied');
+  const version = (await w.version.textContent()).match(/Rule set (\S+)/)[1];
+  const link = `https://docs.example.org/arc/triage/#rule=spn-app-not-found&v=${version}`;
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  await w.results.locator('[data-action=copy-reply]').click();
+  await expect(w.results.locator('.share-panel textarea')).toHaveValue(new RegExp(`Row: ${link.replace(/[.?]/g, '\\$&')}\\n`));
+});
+
+test('from the offline file, Copy link gives the row id and says why, never a file:// address', async ({ page }) => {
+  await page.goto(pathToFileURL(path.resolve('dist/arc-triage.html')).href);
+  const w = widget(page);
+  await ready(w);
+  await w.log.fill(ROWS['spn-app-not-found']);
+  const button = w.first.locator('button[data-action=copy-link]');
+  await expect(button).toHaveText('Copy row id');
+  await expect(w.first.locator('.no-link')).toHaveText(
+    "This page was opened from a file, so a link to it would open on no one else's computer. Send the row id instead: on the arc-triage page, the address ending in #rule=spn-app-not-found opens this row.",
+  );
+  await button.click();
+  await expect(w.first.locator('input.share-link')).toHaveValue('spn-app-not-found');
+  expect(await w.host.evaluate((el) => el.shadowRoot.textContent)).not.toContain('file:');
 });

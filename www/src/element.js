@@ -39,6 +39,20 @@ export function shareLink(id, version, href = location.href) {
   return `${base}#rule=${encodeURIComponent(id)}&v=${encodeURIComponent(version)}`;
 }
 
+/** The public address the build was given (ARC_TRIAGE_PUBLIC_URL), or ''. */
+const BUILT_PUBLIC_URL = typeof __ARC_TRIAGE_PUBLIC_URL__ === 'string' ? __ARC_TRIAGE_PUBLIC_URL__ : '';
+
+/**
+ * Where links for others should point: the element's `public-url`, else the build's, else this
+ * page if it is on the web. Null from a file nobody else can open.
+ */
+export function publicAddress(attribute, href = location.href) {
+  for (const candidate of [attribute, BUILT_PUBLIC_URL, href]) {
+    if (candidate && /^https?:\/\//.test(candidate)) return candidate;
+  }
+  return null;
+}
+
 const DEBOUNCE_MS = 150;
 const ANALYSIS_MARK = 'arc-triage:analysis';
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
@@ -238,13 +252,16 @@ export class ArcTriageElement extends HTMLElement {
 
   #actions() {
     return {
-      link: (id) => shareLink(id, this.#info.version),
-      copy: async (link, field, button) => {
+      link: (id) => {
+        const base = this.#publicAddress();
+        return base ? shareLink(id, this.#info.version, base) : null;
+      },
+      copy: async (link, field, button, done = 'Link copied') => {
         field.hidden = false;
         field.value = link;
         try {
           await navigator.clipboard.writeText(link);
-          button.textContent = 'Link copied';
+          button.textContent = done;
         } catch {
           button.textContent = 'Copy the link below';
           field.focus();
@@ -274,9 +291,9 @@ export class ArcTriageElement extends HTMLElement {
     };
   }
 
-  /** Where the links this page copies should point: null from a file, which no recipient can open. */
+  /** Where the links this element copies should point (see publicAddress). */
   #publicAddress() {
-    return /^https?:/.test(location.href) ? location.href : null;
+    return publicAddress(this.getAttribute('public-url'));
   }
 
   /** With no log in the box, a `rule` attribute or a `#rule=` link shows that row. */

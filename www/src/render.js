@@ -199,17 +199,30 @@ function candidatesList(d) {
 export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headingLevel = 3 }) {
   const id = `arc-${d.id}-${Math.random().toString(36).slice(2, 8)}`;
   const conf = confidence ?? d.confidence;
+  // From a file nobody else can open (and with no public address built in), the row id travels
+  // instead of a link.
   const link = actions.link(d.id);
   const output = h('input', {
     type: 'text',
     readonly: true,
     class: 'share-link',
-    'aria-label': 'Link to this row',
-    value: link,
+    'aria-label': link ? 'Link to this row' : 'Id of this row',
+    value: link ?? d.id,
     hidden: true,
   });
-  const copy = h('button', { type: 'button', class: 'copy-link', 'data-action': 'copy-link', id: `${id}-copy` }, 'Copy link');
-  copy.addEventListener('click', () => actions.copy(link, output, copy));
+  const copy = h(
+    'button',
+    { type: 'button', class: 'copy-link', 'data-action': 'copy-link', id: `${id}-copy`, 'aria-describedby': link ? null : `${id}-no-link` },
+    link ? 'Copy link' : 'Copy row id',
+  );
+  copy.addEventListener('click', () => actions.copy(link ?? d.id, output, copy, link ? 'Link copied' : 'Row id copied'));
+  const noLink = link
+    ? null
+    : h(
+        'p',
+        { class: 'no-link', id: `${id}-no-link` },
+        `This page was opened from a file, so a link to it would open on no one else's computer. Send the row id instead: on the arc-triage page, the address ending in #rule=${d.id} opens this row.`,
+      );
   return h(
     'article',
     {
@@ -242,6 +255,7 @@ export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headi
       h('span', { class: 'rule-id' }, 'Row id ', h('code', null, d.id)),
       copy,
       output,
+      noLink,
     ),
   );
 }
