@@ -12,9 +12,10 @@ use crate::evidence::error_line;
 use crate::input::{Encoding, Lines, Piece};
 use crate::normalize::clean_line;
 use crate::occurrences::Occurrences;
+use crate::onboarding;
 use crate::rank::diagnose;
 use crate::records::RecordBuffer;
-use crate::report::{Confidence, EvidenceLine, InputSummary, Report, SecretFound};
+use crate::report::{Confidence, EvidenceLine, InputSummary, Onboarding, Report, SecretFound};
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
 use crate::scan::Prefilter;
@@ -100,6 +101,7 @@ pub struct Session<'c> {
     /// The first [`secrets::MAX_LISTED`] secrets, and how many there were.
     secrets: Vec<SecretFound>,
     secret_count: u64,
+    onboarding: Onboarding,
 }
 
 impl<'c> Session<'c> {
@@ -118,6 +120,7 @@ impl<'c> Session<'c> {
             platform_hits: [0; 2],
             secrets: Vec::new(),
             secret_count: 0,
+            onboarding: Onboarding::default(),
         }
     }
 
@@ -155,6 +158,9 @@ impl<'c> Session<'c> {
         let scan = prefilter.scan(&self.records);
         for &r in &scan.secret_records {
             self.find_secrets(r);
+        }
+        for &r in &scan.onboarding_records {
+            onboarding::read_record(&self.records.lines(r), &mut self.onboarding);
         }
         let mut candidates = scan.candidates.iter().peekable();
         while let Some(&&(record, _)) = candidates.peek() {
@@ -245,6 +251,7 @@ impl<'c> Session<'c> {
             next_steps,
             secrets: self.secrets,
             secret_count: self.secret_count,
+            onboarding: self.onboarding,
         }
     }
 }

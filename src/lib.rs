@@ -28,6 +28,7 @@ mod evidence;
 mod input;
 mod normalize;
 mod occurrences;
+mod onboarding;
 pub mod pattern;
 mod rank;
 mod records;
@@ -50,8 +51,8 @@ pub use input::{Encoding, MAX_LINE_PIECE, decode};
 pub use occurrences::MAX_EVIDENCE;
 pub use redact::{Redacted, Replaced, redact};
 pub use report::{
-    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level, Report,
-    RulesetInfo, SecretFound, SecretKindInfo,
+    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level,
+    Onboarding, Report, RulesetInfo, SecretFound, SecretKindInfo,
 };
 pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{

@@ -30,6 +30,8 @@ pub struct Report {
     pub secrets: Vec<SecretFound>,
     /// How many secrets the input holds in all.
     pub secret_count: u64,
+    /// Where the log says the machine is onboarded, for filling in the fixes' commands.
+    pub onboarding: Onboarding,
 }
 
 impl Report {
@@ -49,6 +51,20 @@ pub struct RulesetInfo {
     /// FNV-1a 64 of every rule file's path and content, in hex: changes whenever any rule does.
     pub hash: String,
     pub rules: usize,
+}
+
+/// Where the log says the machine is onboarded; each value as the log last gave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Onboarding {
+    pub tenant_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub resource_group: Option<String>,
+    /// The Azure region (`--location`).
+    pub location: Option<String>,
+    /// The service principal's application (client) id.
+    pub service_principal_id: Option<String>,
+    /// The machine's Azure resource name.
+    pub resource_name: Option<String>,
 }
 
 /// How the input was read.

@@ -44,6 +44,8 @@ struct Target {
     platform: Option<Platform>,
     /// Text that may come with a secret ([`crate::secrets::TRIGGERS`]).
     secret: bool,
+    /// Text that may name where the machine is onboarded ([`crate::onboarding::TRIGGERS`]).
+    onboarding: bool,
 }
 
 /// What one pass over a batch found.
@@ -56,6 +58,8 @@ pub struct Scan {
     pub platform_hits: [u64; 2],
     /// Records that may hold a secret, in order.
     pub secret_records: Vec<usize>,
+    /// Records that may name the onboarding's tenant, subscription, region..., in order.
+    pub onboarding_records: Vec<usize>,
 }
 
 impl Prefilter {
@@ -85,6 +89,10 @@ impl Prefilter {
             .iter()
             .map(|s| target(s.as_bytes()))
             .collect();
+        let onboarding: Vec<usize> = crate::onboarding::TRIGGERS
+            .iter()
+            .map(|s| target(s.as_bytes()))
+            .collect();
         let platform: Vec<(usize, Platform)> = set
             .manifest
             .platform
@@ -99,6 +107,9 @@ impl Prefilter {
         }
         for t in secret {
             targets[t].secret = true;
+        }
+        for t in onboarding {
+            targets[t].onboarding = true;
         }
         for (t, p) in platform {
             targets[t].platform = Some(p);
@@ -142,6 +153,7 @@ impl Prefilter {
             error_records: Vec::new(),
             platform_hits: [0; 2],
             secret_records: Vec::new(),
+            onboarding_records: Vec::new(),
         };
         if upto == 0 {
             return scan;
@@ -150,6 +162,7 @@ impl Prefilter {
         let mut queued_in = vec![usize::MAX; self.patterns];
         let mut strong = vec![false; upto];
         let mut secret = vec![false; upto];
+        let mut onboarding = vec![false; upto];
         let mut record = 0;
         for m in self.automaton.find_overlapping_iter(buffer.decoded_text()) {
             let last_byte = m.end() - 1;
@@ -165,6 +178,7 @@ impl Prefilter {
             }
             strong[record] |= target.strong;
             secret[record] |= target.secret;
+            onboarding[record] |= target.onboarding;
             match target.platform {
                 Some(Platform::Windows) => scan.platform_hits[0] += 1,
                 Some(Platform::Linux) => scan.platform_hits[1] += 1,
@@ -173,6 +187,7 @@ impl Prefilter {
         }
         scan.candidates.sort_unstable();
         scan.secret_records = (0..upto).filter(|&r| secret[r]).collect();
+        scan.onboarding_records = (0..upto).filter(|&r| onboarding[r]).collect();
         scan.error_records = (0..upto)
             .filter(|&r| {
                 let level = buffer.level(r);

@@ -36,6 +36,12 @@ export interface Report {
   error_lines: EvidenceLine[]; error_line_count: number; next_steps: string[]; notes: string[];
   /** Secrets in the input, by kind and line; their values appear nowhere in the report. */
   secrets: SecretFound[]; secret_count: number;
+  /** Where the log says the machine is onboarded, as it last said it. */
+  onboarding: Onboarding;
+}
+export interface Onboarding {
+  tenant_id: string | null; subscription_id: string | null; resource_group: string | null;
+  location: string | null; service_principal_id: string | null; resource_name: string | null;
 }
 export interface SecretFound { kind: string; line: number; }
 export interface SecretKind { kind: string; name: string; rotate: string; sources: string[]; }

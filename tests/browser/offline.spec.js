@@ -55,7 +55,7 @@ test('window.arcTriage exposes init() and classify() with the CLI --json shape',
   expect(m.lines).toEqual([1]);
   expect(m.fields.namespace).toBe('Microsoft.HybridCompute');
   expect(Object.keys(result.report).sort()).toEqual(
-    ['error_line_count', 'error_lines', 'input', 'matches', 'next_steps', 'notes', 'ruleset', 'secret_count', 'secrets'],
+    ['error_line_count', 'error_lines', 'input', 'matches', 'next_steps', 'notes', 'onboarding', 'ruleset', 'secret_count', 'secrets'],
   );
   expect([result.report.secrets, result.report.secret_count]).toEqual([[], 0]);
   expect(result.kinds).toContain('service-principal-secret');

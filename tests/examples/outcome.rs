@@ -1,6 +1,6 @@
 //! A report as text, one fact per line, for the snapshots. Everything the engine decides is in:
 //! ids in order, kind, confidence, variant, lines, fields, rank reasons, evidence with its spans,
-//! candidates, notes, secrets found and how the input was read. The rules' prose (title, cause, solution,
+//! candidates, notes, secrets found, where the log says the machine is onboarded and how the input was read. The rules' prose (title, cause, solution,
 //! sources) and the rule set's version and hash are left out, so rewording a rule changes no
 //! snapshot.
 
@@ -46,6 +46,21 @@ pub fn render(report: &Report) -> String {
             report.secret_count,
             found.join(", ")
         );
+    }
+    let o = &report.onboarding;
+    let named: Vec<String> = [
+        ("tenant", &o.tenant_id),
+        ("subscription", &o.subscription_id),
+        ("resource group", &o.resource_group),
+        ("location", &o.location),
+        ("service principal", &o.service_principal_id),
+        ("resource", &o.resource_name),
+    ]
+    .iter()
+    .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+    .collect();
+    if !named.is_empty() {
+        let _ = writeln!(out, "onboarding: {}", named.join(", "));
     }
     if report.matches.is_empty() {
         out.push_str("matches: none\n");
