@@ -37,6 +37,9 @@ const GUID: &str = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const SEP: &str = r#"\\?["']?(?:\s*[=:]\s*|\s+)\\?["']?"#;
 /// A resource group or machine name; a run of dashes (a table rule, a separator) ends it.
 const NAME: &str = r"([A-Za-z0-9_.()]{1,90}(?:-[A-Za-z0-9_.()]{1,90}){0,20})";
+/// What may follow a name (a separator, a quote, a run of dashes): a value cut short by a
+/// character names cannot hold (`rg;rm`) is no value at all.
+const END: &str = r#"(?:[/\\"'\s,?#&:\]}]|--|$)"#;
 
 fn detectors() -> Vec<(Field, String)> {
     vec![
@@ -56,9 +59,9 @@ fn detectors() -> Vec<(Field, String)> {
         ),
         (
             Field::ResourceGroup,
-            format!(r"(?i)(?:--resource-group|-ResourceGroupName\b|\bResource Group Name|\bresourceGroup(?:Name)?\b){SEP}{NAME}"),
+            format!(r"(?i)(?:--resource-group|-ResourceGroupName\b|\bResource Group Name|\bresourceGroup(?:Name)?\b){SEP}{NAME}{END}"),
         ),
-        (Field::ResourceGroup, format!(r"(?i)/resourceGroups/{NAME}")),
+        (Field::ResourceGroup, format!(r"(?i)/resourceGroups/{NAME}{END}")),
         (
             Field::Location,
             r#"(?i)(?:(?:--location|-Location\b)(?:\s*=\s*|\s+)|(?m:^)\s*Location\s*:\s*|[?&]location=|"location\\?"\s*:\s*\\?")(?:"([^"\r\n]{2,40})"|'([^'\r\n]{2,40})'|([a-z][a-z0-9]{2,30})\b)"#
@@ -66,11 +69,11 @@ fn detectors() -> Vec<(Field, String)> {
         ),
         (
             Field::ResourceName,
-            format!(r"(?i)(?:--resource-name|-MachineName\b|\bResource Name){SEP}{NAME}"),
+            format!(r"(?i)(?:--resource-name|-MachineName\b|\bResource Name){SEP}{NAME}{END}"),
         ),
         (
             Field::ResourceName,
-            format!(r"(?i)/providers/Microsoft\.HybridCompute/machines/{NAME}"),
+            format!(r"(?i)/providers/Microsoft\.HybridCompute/machines/{NAME}{END}"),
         ),
     ]
 }

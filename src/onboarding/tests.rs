@@ -84,3 +84,16 @@ fn a_quoted_region_is_read_whole() {
         None
     );
 }
+
+#[test]
+fn a_name_cut_short_by_a_character_names_cannot_hold_is_no_value() {
+    let got = read_all(&[
+        r#"azcmagent connect --resource-group "rg;rm -rf /" --resource-name 'web$(id)'"#,
+    ]);
+    assert_eq!((got.resource_group, got.resource_name), (None, None));
+    let got = read_all(&["--resource-group rg-arc, --resource-name web01"]);
+    assert_eq!(
+        (got.resource_group, got.resource_name),
+        (some("rg-arc"), some("web01"))
+    );
+}

@@ -256,6 +256,7 @@ export class ArcTriageElement extends HTMLElement {
         const base = this.#publicAddress();
         return base ? shareLink(id, this.#info.version, base) : null;
       },
+      copyText,
       copy: async (link, field, button, done = 'Link copied') => {
         field.hidden = false;
         field.value = link;
@@ -278,16 +279,7 @@ export class ArcTriageElement extends HTMLElement {
     return {
       reply: (options) => reply(report, { ...options, link: this.#publicAddress() }),
       redact: async () => engine.redact(file ? new Uint8Array(await file.arrayBuffer()) : text),
-      copyText: async (value, button, field) => {
-        try {
-          await navigator.clipboard.writeText(value);
-          button.textContent = 'Copied';
-        } catch {
-          button.textContent = 'Select the text and copy it';
-          field.focus();
-          field.select();
-        }
-      },
+      copyText,
     };
   }
 
@@ -358,6 +350,18 @@ export class ArcTriageElement extends HTMLElement {
   #clearError() {
     this.#ui.error.hidden = true;
     this.#ui.error.textContent = '';
+  }
+}
+
+/** Copies `value`; the button says whether it worked, and a field falls back to selection. */
+async function copyText(value, button, field) {
+  try {
+    await navigator.clipboard.writeText(value);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = field ? 'Select the text and copy it' : 'Select it and copy it';
+    field?.focus();
+    field?.select();
   }
 }
 

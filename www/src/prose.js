@@ -74,3 +74,59 @@ function withoutLeadIn(words) {
   if (!last) return words.length <= 120 ? '' : words;
   return words.slice(0, last.index + last[0].length - last[1].length).trim();
 }
+
+/** Which value of the report fills each placeholder the rules' commands use. */
+const FILL = {
+  'tenant-id': ['onboarding.tenant_id', 'tenant_id'],
+  tenant: ['onboarding.tenant_id', 'tenant_id'],
+  'subscription-id': ['onboarding.subscription_id', 'subscription_id'],
+  subscription: ['onboarding.subscription_id', 'subscription_id'],
+  rg: ['onboarding.resource_group'],
+  region: ['onboarding.location'],
+  'app-id': ['onboarding.service_principal_id', 'client_id', 'app_id'],
+  'object-id': ['object_id'],
+  name: ['onboarding.resource_name', 'resource_name'],
+  machine: ['onboarding.resource_name', 'resource_name'],
+  endpoint: ['endpoint'],
+};
+
+/** Only values of these characters go into a command: nothing a shell would act on. */
+const SAFE_VALUE = /^[A-Za-z0-9_.() -]{1,90}$/;
+
+/**
+ * A command with its placeholders (`<rg>`, `<region>`, `<subscription-id>`…) replaced by the
+ * values the log gave (`values = {onboarding, fields}`), as segments: `{text}` as written and
+ * `{text, filled}` where `filled` names the placeholder. A value with a space or parenthesis is
+ * quoted unless the placeholder already is.
+ */
+export function fillCommand(command, values) {
+  const segments = [];
+  let last = 0;
+  for (const m of command.matchAll(/<([a-z][a-z_-]{0,30})>/g)) {
+    const value = lookUp(m[1], values);
+    if (value === null) continue;
+    if (m.index > last) segments.push({ text: command.slice(last, m.index) });
+    const quoted = /["']/.test(command[m.index - 1] ?? '');
+    const text = quoted || /^[A-Za-z0-9_.-]+$/.test(value) ? value : `"${value}"`;
+    segments.push({ text, filled: m[1] });
+    last = m.index + m[0].length;
+  }
+  if (last < command.length) segments.push({ text: command.slice(last) });
+  return segments;
+}
+
+function lookUp(placeholder, { onboarding = {}, fields = {} } = {}) {
+  const sources = FILL[placeholder] ?? [placeholder.replaceAll('-', '_')];
+  for (const source of sources) {
+    const value = source.startsWith('onboarding.') ? onboarding?.[source.slice(11)] : fields?.[source];
+    if (typeof value === 'string' && SAFE_VALUE.test(value)) return value;
+  }
+  return null;
+}
+
+/** The filled command as one string. */
+export function filledText(command, values) {
+  return fillCommand(command, values)
+    .map((s) => s.text)
+    .join('');
+}

@@ -1,6 +1,6 @@
 // Turns what the engine returns (reports, rows, retired ids, labels) into DOM. Log text and rule
 // text are only ever set as text nodes: a pasted log full of <script> stays inert.
-import { parseProse } from './prose.js';
+import { parseProse, forPlatform, fillCommand, filledText } from './prose.js';
 
 /** Creates an element; `props` sets attributes (`class`, `data-*`...) and children are nodes or text. */
 export function h(tag, props, ...children) {
@@ -38,13 +38,15 @@ export function inline(text) {
 }
 
 /**
- * A cause or solution (see prose.js): paragraphs, numbered steps, and command blocks.
+ * A cause or solution (see prose.js): paragraphs, numbered steps, and command blocks. With
+ * `values` (`{onboarding, fields}`) the commands' placeholders are filled in; with `platform`
+ * only that platform's commands are shown; `copyText(text, button)` gives each block its Copy.
  */
-export function prose(text) {
+export function prose(text, { values = null, platform = null, copyText = null } = {}) {
   const root = h('div', { class: 'prose' });
   let list = null;
-  for (const { step, parts } of parseProse(text)) {
-    const nodes = parts.map((p) => (p.commands ? commandBlock(p.commands) : h('p', null, inline(p.words))));
+  for (const { step, parts } of forPlatform(parseProse(text), platform)) {
+    const nodes = parts.map((p) => (p.commands ? commandBlock(p.commands, values, copyText) : h('p', null, inline(p.words))));
     if (step !== null) {
       if (!list) root.append((list = h('ol', { class: 'steps' })));
       list.append(h('li', { value: step }, nodes));
@@ -56,18 +58,29 @@ export function prose(text) {
   return root;
 }
 
-function commandBlock(commands) {
-  const pre = h('pre', { class: 'commands' });
+/** Commands with their prompts, the log's values marked; Copy copies them without prompts. */
+function commandBlock(commands, values, copyText) {
+  // Focusable: a long command scrolls, and keyboard users must be able to scroll it.
+  const pre = h('pre', { class: 'commands', tabindex: '0' });
   commands.forEach(({ shell, command }, i) => {
     const label = shell === 'bash' ? 'bash' : 'PowerShell';
     if (i) pre.append('\n');
+    const segments = values ? fillCommand(command, values) : [{ text: command }];
     pre.append(
       h('span', { class: 'shell', title: label, 'aria-label': `${label}:` }, shell === 'bash' ? '$' : 'PS>'),
       ' ',
-      h('code', null, command),
+      h(
+        'code',
+        null,
+        segments.map((s) => (s.filled ? h('span', { class: 'filled', title: `<${s.filled}>, from your log` }, s.text) : s.text)),
+      ),
     );
   });
-  return pre;
+  if (!copyText) return pre;
+  const text = commands.map(({ command }) => (values ? filledText(command, values) : command)).join('\n');
+  const copy = h('button', { type: 'button', class: 'copy-commands', 'data-action': 'copy-commands' }, 'Copy');
+  copy.addEventListener('click', () => copyText(text, copy));
+  return h('div', { class: 'command-block' }, pre, copy);
 }
 
 /** "Source: a, b; checked 2026-11" under the solution, and what has no public source. */
@@ -87,7 +100,15 @@ export function sourcesNote(row) {
 }
 
 /** The table row: Message | Error | Probable cause | Solution. */
-function rowTable(row) {
+function rowTable(row, { values = null, platform = null, copyText = null } = {}) {
+  const solution = h('td', { 'data-label': 'Solution' });
+  const show = (only) =>
+    solution.replaceChildren(
+      only ? platformNote(only, () => show(null)) : '',
+      prose(row.solution, { values, platform: only, copyText }),
+      sourcesNote(row) ?? '',
+    );
+  show(platform && hasBothShells(row.solution) ? platform : null);
   return h(
     'table',
     { class: 'row' },
@@ -105,10 +126,26 @@ function rowTable(row) {
         h('td', { 'data-label': 'Message' }, row.message),
         h('td', { 'data-label': 'Error' }, h('code', { class: 'error-text' }, row.error)),
         h('td', { 'data-label': 'Probable cause' }, prose(row.cause)),
-        h('td', { 'data-label': 'Solution' }, prose(row.solution), sourcesNote(row)),
+        solution,
       ),
     ),
   );
+}
+
+const PLATFORM_NAME = { linux: 'Linux', windows: 'Windows' };
+const OTHER_PLATFORM = { linux: 'windows', windows: 'linux' };
+
+function hasBothShells(text) {
+  const shells = new Set(parseProse(text).flatMap(({ parts }) => parts.flatMap((p) => (p.commands ?? []).map((c) => c.shell))));
+  return shells.size > 1;
+}
+
+/** "Commands for Linux, as your log shows" and the way to the other platform's. */
+function platformNote(platform, showAll) {
+  const other = PLATFORM_NAME[OTHER_PLATFORM[platform]];
+  const button = h('button', { type: 'button', class: 'show-all-platforms' }, `Show the ${other} commands too`);
+  button.addEventListener('click', showAll);
+  return h('p', { class: 'platform-note', 'data-platform': platform }, `Commands for ${PLATFORM_NAME[platform]}, where your log comes from. `, button);
 }
 
 /** Splits `text` at a span given in Unicode scalar values and highlights it. */
@@ -196,7 +233,7 @@ function candidatesList(d) {
  * One diagnosis (or a linked row) as a card. `actions.link(id)` builds the share link;
  * `actions.copy(link, output)` copies it; `fieldLabels` titles the fields.
  */
-export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headingLevel = 3 }) {
+export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headingLevel = 3, values = null, platform = null }) {
   const id = `arc-${d.id}-${Math.random().toString(36).slice(2, 8)}`;
   const conf = confidence ?? d.confidence;
   // From a file nobody else can open (and with no public address built in), the row id travels
@@ -242,7 +279,7 @@ export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headi
       h('span', { class: 'badge badge-kind' }, KIND_LABEL[d.kind] ?? d.kind),
     ),
     d.rank_reason ? h('p', { class: 'rank-reason' }, d.rank_reason) : null,
-    rowTable(d),
+    rowTable(d, { values, platform, copyText: actions.copyText }),
     fieldsList(d.fields, fieldLabels),
     d.evidence?.length ? evidenceSection(d) : null,
     candidatesList(d),
@@ -351,7 +388,13 @@ function sourceLinks(urls) {
  */
 export function reportView(report, label, { actions, fieldLabels, secretKinds, tools }) {
   const cards = report.matches.map((d, i) =>
-    diagnosisCard(d, { rank: report.matches.length > 1 ? i + 1 : 0, actions, fieldLabels }),
+    diagnosisCard(d, {
+      rank: report.matches.length > 1 ? i + 1 : 0,
+      actions,
+      fieldLabels,
+      values: { onboarding: report.onboarding, fields: d.fields },
+      platform: report.input?.platform ?? null,
+    }),
   );
   return [
     secretWarning(report, secretKinds),

@@ -2,7 +2,7 @@
 // fix for the log's platform, the evidence and the values (identifiers replaced unless asked for),
 // the row's link and the rule set. Markdown for ticket systems, plain text for mail.
 import { redact, labels } from './engine.js';
-import { parseProse, forPlatform } from './prose.js';
+import { parseProse, forPlatform, filledText } from './prose.js';
 
 const PLATFORM_NAME = { linux: 'Linux', windows: 'Windows' };
 
@@ -40,7 +40,9 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
     out.push(md ? `**Cause.** ${paragraphs(d.cause, md)}` : `Cause: ${paragraphs(d.cause, md)}`, '');
     const fixFor = PLATFORM_NAME[platform];
     out.push(md ? `**Fix${fixFor ? ` (${fixFor})` : ''}.**` : `Fix${fixFor ? ` (${fixFor})` : ''}:`, '');
-    out.push(...fixLines(forPlatform(parseProse(d.solution), platform), md), '');
+    // With identifiers, the commands carry the log's values; without, their placeholders.
+    const fill = identifiers ? { onboarding: report.onboarding, fields: d.fields } : null;
+    out.push(...fixLines(forPlatform(parseProse(d.solution), platform), md, fill), '');
     if (d.candidates?.length) {
       out.push(md ? '**Possible rows:**' : 'Possible rows:');
       for (const c of d.candidates) out.push(`- ${c.title} (${md ? `\`${c.error}\`` : c.error})`);
@@ -112,7 +114,7 @@ function plain(words, md) {
   return md ? words : words.replace(/\*([^*\n]+)\*/g, '$1');
 }
 
-function fixLines(parsed, md) {
+function fixLines(parsed, md, fill) {
   const out = [];
   for (const { step, parts } of parsed) {
     const indent = step === null ? '' : ' '.repeat(String(step).length + 2);
@@ -121,7 +123,10 @@ function fixLines(parsed, md) {
       if (p.words) {
         out.push(`${lead}${plain(p.words, md)}`);
       } else {
-        const lines = p.commands.map((c) => (md ? c.command : `${c.shell === 'bash' ? '$' : 'PS>'} ${c.command}`));
+        const lines = p.commands.map((c) => {
+          const command = fill ? filledText(c.command, fill) : c.command;
+          return md ? command : `${c.shell === 'bash' ? '$' : 'PS>'} ${command}`;
+        });
         const shell = p.commands[0].shell === 'bash' ? 'bash' : 'powershell';
         out.push(...codeBlock(lines, shell, md).map((l) => `${indent}${l}`));
       }
