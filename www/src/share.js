@@ -44,7 +44,11 @@ export function shareTools(actions) {
       panel.hidden = false;
       shown = i;
       buttons.forEach((b, j) => b.setAttribute('aria-expanded', String(j === i)));
-      panel.querySelector('textarea')?.focus();
+      const field = panel.querySelector('textarea');
+      field?.focus();
+      // Focus puts the caret at the end: the reader starts at the top.
+      field?.setSelectionRange(0, 0);
+      if (field) field.scrollTop = 0;
     });
   });
   return h('div', { class: 'share-tools' }, h('div', { class: 'actions' }, buttons), panel);
