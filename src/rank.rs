@@ -98,6 +98,7 @@ pub fn diagnose(
                 fields: agg.fields.clone(),
                 candidates,
                 rank_reason: String::new(),
+                explained_by: None,
             },
             agg.max_level,
             agg.last_line,
@@ -125,9 +126,12 @@ pub fn diagnose(
             .then(nb.cmp(na))
             .then(a.row.id.cmp(&b.row.id))
     });
-    let has_cause = matches
+    // The best exact cause explains every exit code (the order above puts it first).
+    let explaining = matches
         .iter()
-        .any(|(d, _, _)| d.row.kind == Kind::Cause && d.confidence == Confidence::Exact);
+        .find(|(d, _, _)| d.row.kind == Kind::Cause && d.confidence == Confidence::Exact)
+        .map(|(d, _, _)| d.row.id.clone());
+    let has_cause = explaining.is_some();
     // Each rule is one diagnosis: occurrences are already grouped by rule.
     matches
         .into_iter()
@@ -142,6 +146,9 @@ pub fn diagnose(
             };
             if let Some(note) = variant_notes.get(&d.row.id) {
                 d.rank_reason.push_str(note);
+            }
+            if d.row.kind == Kind::Code {
+                d.explained_by = explaining.clone();
             }
             d
         })

@@ -112,6 +112,9 @@ pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
     /// Why the diagnosis sits where it does in the list.
     pub rank_reason: String,
+    /// For an exit code: the cause above it that explains it (the best exact cause in the
+    /// log), so a page can show the code inside that cause's card as one problem.
+    pub explained_by: Option<String>,
 }
 
 /// A row a partial diagnosis could be.

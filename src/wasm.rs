@@ -25,6 +25,8 @@ export interface Diagnosis extends Row {
   confidence: Confidence; variant: string | null; lines: number[]; occurrences: number;
   evidence: Evidence[]; fields: Record<string, string>; candidates: Candidate[];
   rank_reason: string;
+  /** For an exit code: the id of the cause that explains it (shown in that cause's card). */
+  explained_by: string | null;
 }
 export interface RulesetInfo { version: string; hash: string; rules: number; }
 export interface Report {

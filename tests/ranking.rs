@@ -124,6 +124,31 @@ fn kind_orders_cause_then_code_then_stage() {
     );
 }
 
+/// "every exit code carries `explained_by`, the best such cause's id": the most severe exact
+/// cause, whichever line it is on; nothing else carries it, and without a cause nothing does.
+#[test]
+fn an_exit_code_is_explained_by_the_best_exact_cause() {
+    let mut rules = stage_and_row();
+    rules.push(cause("alpha-cause", "alpha cause happened"));
+    rules.push(cause("zulu-cause", "zulu cause happened"));
+    rules.push(rule("azcm0099", "code", "AZCM0099", ""));
+    let log = [
+        line("fatal", "zulu cause happened"),
+        line("warning", "alpha cause happened"),
+        line("error", "Exit Code: AZCM0099"),
+    ];
+    let report = classify(&rules, &log);
+    assert_eq!(ids(&report), ["zulu-cause", "alpha-cause", "azcm0099"]);
+    let explained: Vec<Option<&str>> = report
+        .matches
+        .iter()
+        .map(|d| d.explained_by.as_deref())
+        .collect();
+    assert_eq!(explained, [None, None, Some("zulu-cause")]);
+    let alone = classify(&rules, &[line("error", "Exit Code: AZCM0099")]);
+    assert_eq!(alone.matches[0].explained_by, None);
+}
+
 /// "then a cause before the causes it `leads_to`": the consequence is later and more severe,
 /// and would otherwise come first; its rank reason names the cause above it.
 #[test]

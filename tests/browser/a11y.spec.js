@@ -1,6 +1,7 @@
 // Automated accessibility checks (axe-core through @axe-core/playwright, WCAG 2.1 A/AA rules) in
 // every state a user meets, in both colour schemes. axe walks the elements' shadow roots, and
 // nothing is filtered out of its answer: a violation inside a widget fails the test.
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, ROWS, widget, ready } from './fixtures.js';
 
@@ -27,6 +28,13 @@ const STATES = {
     await ready(w);
     await w.log.fill(`${ROWS['spn-invalid-secret']}\n${ROWS['provider-not-registered']}`);
     await expect(w.cards).toHaveCount(2);
+  },
+  'a cause with the exit code it explains, its row open': async (page, w) => {
+    await page.goto('./');
+    await ready(w);
+    await w.log.fill(readFileSync(new URL('../fixtures/a9-expired-secret-console.log', import.meta.url), 'utf8'));
+    await w.results.locator('.explained-code summary').click();
+    await expect(w.results.locator('.explained-code table.row')).toBeVisible();
   },
   'the reply preview open': async (page, w) => {
     await page.goto('./');

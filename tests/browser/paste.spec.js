@@ -45,7 +45,7 @@ test.describe('the page', () => {
     const ids = await w.cards.evaluateAll((cards) => cards.map((c) => c.dataset.ruleId));
     expect(ids.sort()).toEqual(['provider-not-registered', 'spn-invalid-secret']);
     await expect(w.first.locator('.rank-reason')).not.toBeEmpty();
-    await expect(w.status).toHaveText(/2 rows match/);
+    await expect(w.status).toHaveText(/^2 problems found: /);
   });
 
   test('a step without a known cause is partial and lists the candidates', async ({ page }) => {

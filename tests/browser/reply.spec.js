@@ -27,7 +27,7 @@ test('Copy reply previews a Markdown reply for the log’s platform, identifiers
   await expect(preview).toBeFocused();
   const reply = await preview.inputValue();
   const origin = new URL(page.url()).origin;
-  expect(reply).toMatch(/^\*\*arc-triage found one row of the Azure Arc troubleshooting table in this log\*\* \(rule set \d{4}\.\d{2}\.\d{2}[^)]*\)\.\n\n### The service principal's secret is wrong\n\nExact match, log line 2\. Row: /);
+  expect(reply).toMatch(/^\*\*arc-triage found one problem in this log, using the Azure Arc troubleshooting table\*\* \(rule set \d{4}\.\d{2}\.\d{2}[^)]*\)\.\n\n### The service principal's secret is wrong\n\nExact match, log line 2\. Row: /);
   expect(reply).toContain(`Row: ${origin}/#rule=spn-invalid-secret&v=`);
   expect(reply).toContain('**Cause.** Microsoft Entra ID rejected the secret');
   expect(reply).toContain('**Fix (Linux).**\n\n1. Compare with the app registration');
@@ -46,7 +46,7 @@ test('Copy reply previews a Markdown reply for the log’s platform, identifiers
   await expect(preview).toHaveValue(new RegExp(`login\\.microsoftonline\\.com/${TENANT}/oauth2`));
   await w.results.getByLabel('Plain text (mail)').check();
   const text = await preview.inputValue();
-  expect(text).toMatch(/^arc-triage found one row .*\n\nThe service principal's secret is wrong\n=+\n/);
+  expect(text).toMatch(/^arc-triage found one problem .*\n\nThe service principal's secret is wrong\n=+\n/);
   expect(text).toContain('Fix (Linux):\n\n1. Compare');
   expect(text).toContain('\n       $ az ad app credential reset');
   expect(text).not.toContain('**');

@@ -83,6 +83,9 @@ fn diagnosis(out: &mut String, rank: usize, d: &Diagnosis) {
         let _ = writeln!(out, "  field {key}: {}", visible(value));
     }
     let _ = writeln!(out, "  rank reason: {}", visible(&d.rank_reason));
+    if let Some(by) = &d.explained_by {
+        let _ = writeln!(out, "  explained by: {by}");
+    }
     for e in &d.evidence {
         evidence(out, e);
     }

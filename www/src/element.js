@@ -12,6 +12,7 @@ import {
   retiredNotice,
   formatBytes,
 } from './render.js';
+import { problemsOf } from './problems.js';
 import { skeleton } from './skeleton.js';
 import { shareTools } from './share.js';
 import { reply } from './reply.js';
@@ -127,8 +128,16 @@ export class ArcTriageElement extends HTMLElement {
       log.focus();
     });
     stop.addEventListener('click', () => this.#controller?.abort());
-    // Row links in the list of every problem and in a retired-link notice.
+    // Row links in the list of every problem and in a retired-link notice; the list of problems
+    // found leads to their cards.
     root.addEventListener('click', (e) => {
+      const card = e.target.closest?.('button.card-link[data-card]');
+      if (card) {
+        const target = this.#ui.results.querySelector(`article.diagnosis[data-rule-id="${CSS.escape(card.dataset.card)}"]`);
+        target?.scrollIntoView({ block: 'start' });
+        target?.focus();
+        return;
+      }
       const link = e.target.closest?.('button.row-link[data-rule-id]');
       if (link) this.#showRule(link.dataset.ruleId, null, true);
     });
@@ -236,11 +245,13 @@ export class ArcTriageElement extends HTMLElement {
     ui.report = report;
     ui.notice.hidden = true;
     ui.results.replaceChildren(...reportView(report, label, { ...this.#view(), tools: shareTools(this.#shareActions(report)) }));
-    const exact = report.matches.filter((d) => d.confidence === 'exact');
+    const exact = problemsOf(report)
+      .map((p) => p.diagnosis)
+      .filter((d) => d.confidence === 'exact');
     ui.status.textContent = !report.matches.length
       ? 'No row of the table matches this output. See the next steps below.'
       : exact.length
-        ? `${exact.length === 1 ? 'One row matches' : `${exact.length} rows match`}: ${exact.map((d) => d.title).join('; ')}.`
+        ? `${exact.length === 1 ? '1 problem found' : `${exact.length} problems found`}: ${exact.map((d) => d.title).join('; ')}.`
         : `The failing step is known but not its cause: ${report.matches[0].title}.`;
     this.dispatchEvent(new CustomEvent('arc-triage-report', { detail: report, bubbles: true, composed: true }));
   }

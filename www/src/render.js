@@ -1,6 +1,7 @@
 // Turns what the engine returns (reports, rows, retired ids, labels) into DOM. Log text and rule
 // text are only ever set as text nodes: a pasted log full of <script> stays inert.
 import { parseProse, forPlatform, fillCommand, filledText } from './prose.js';
+import { problemsOf } from './problems.js';
 
 /** Creates an element; `props` sets attributes (`class`, `data-*`...) and children are nodes or text. */
 export function h(tag, props, ...children) {
@@ -233,7 +234,7 @@ function candidatesList(d) {
  * One diagnosis (or a linked row) as a card. `actions.link(id)` builds the share link;
  * `actions.copy(link, output)` copies it; `fieldLabels` titles the fields.
  */
-export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headingLevel = 3, values = null, platform = null }) {
+export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headingLevel = 3, values = null, platform = null, codes = [] }) {
   const id = `arc-${d.id}-${Math.random().toString(36).slice(2, 8)}`;
   const conf = confidence ?? d.confidence;
   // From a file nobody else can open (and with no public address built in), the row id travels
@@ -280,6 +281,7 @@ export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headi
     ),
     d.rank_reason ? h('p', { class: 'rank-reason' }, d.rank_reason) : null,
     rowTable(d, { values, platform, copyText: actions.copyText }),
+    explainedCodes(codes, { actions, platform }),
     fieldsList(d.fields, fieldLabels),
     d.evidence?.length ? evidenceSection(d) : null,
     candidatesList(d),
@@ -381,24 +383,68 @@ function sourceLinks(urls) {
   return h('span', { class: 'sources' }, urls.length === 1 ? '(Source: ' : '(Sources: ', links, ')');
 }
 
+/** With several problems, a list at the top whose entries lead to their cards. */
+function problemList(problems) {
+  return h(
+    'nav',
+    { class: 'problems', 'aria-label': 'Problems found' },
+    h('p', null, `${problems.length} problems found:`),
+    h(
+      'ol',
+      null,
+      problems.map(({ diagnosis: d }) =>
+        h('li', null, h('button', { type: 'button', class: 'card-link', 'data-card': d.id }, d.title)),
+      ),
+    ),
+  );
+}
+
+/** The exit codes a cause explains, inside its card: the code, and its row on request. */
+function explainedCodes(codes, { actions, platform }) {
+  if (!codes?.length) return null;
+  return h(
+    'section',
+    { class: 'explained-codes' },
+    h('h4', null, codes.length === 1 ? 'Exit code' : 'Exit codes'),
+    codes.map(({ code: c, values }) =>
+      h(
+        'div',
+        { class: 'explained-code', 'data-rule-id': c.id },
+        h(
+          'p',
+          null,
+          h('strong', null, c.title),
+          `. The agent's exit code for this failure (log ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}); the cause above explains it, and the code's own row is more general.`,
+        ),
+        h('details', null, h('summary', null, 'The exit code’s row'), rowTable(c, { values, platform, copyText: actions.copyText })),
+      ),
+    ),
+  );
+}
+
 /**
  * A report as the results show it: any secret warning first, the tools for passing it on
  * (`tools`, from share.js), where the input came from (`label`), how it was read, a card per diagnosis (or the no-match answer) and the rule set
  * that made it.
  */
 export function reportView(report, label, { actions, fieldLabels, secretKinds, tools }) {
-  const cards = report.matches.map((d, i) =>
+  const platform = report.input?.platform ?? null;
+  const valuesOf = (d) => ({ onboarding: report.onboarding, fields: d.fields });
+  const problems = problemsOf(report);
+  const cards = problems.map(({ diagnosis: d, codes }, i) =>
     diagnosisCard(d, {
-      rank: report.matches.length > 1 ? i + 1 : 0,
+      rank: problems.length > 1 ? i + 1 : 0,
       actions,
       fieldLabels,
-      values: { onboarding: report.onboarding, fields: d.fields },
-      platform: report.input?.platform ?? null,
+      values: valuesOf(d),
+      platform,
+      codes: codes.map((c) => ({ code: c, values: valuesOf(c) })),
     }),
   );
   return [
     secretWarning(report, secretKinds),
     tools,
+    problems.length > 1 ? problemList(problems) : null,
     h('p', { class: 'source' }, `Analysed ${label}.`),
     inputSummary(report),
     ...(cards.length ? cards : [noMatch(report)]),

@@ -3,6 +3,7 @@
 // the row's link and the rule set. Markdown for ticket systems, plain text for mail.
 import { redact, labels } from './engine.js';
 import { parseProse, forPlatform, filledText } from './prose.js';
+import { problemsOf } from './problems.js';
 
 const PLATFORM_NAME = { linux: 'Linux', windows: 'Windows' };
 
@@ -26,18 +27,22 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
   const platform = report.input?.platform ?? null;
   const { version } = report.ruleset;
   const out = [];
-  const n = report.matches.length;
+  const problems = problemsOf(report);
+  const n = problems.length;
   const headline = n
-    ? `arc-triage found ${n === 1 ? 'one row' : `${n} rows`} of the Azure Arc troubleshooting table in this log`
+    ? `arc-triage found ${n === 1 ? 'one problem' : `${n} problems`} in this log, using the Azure Arc troubleshooting table`
     : 'arc-triage found no row of the Azure Arc troubleshooting table that explains this log';
   out.push(md ? `**${headline}** (rule set ${version}).` : `${headline} (rule set ${version}).`, '');
-  report.matches.forEach((d, i) => {
+  problems.forEach(({ diagnosis: d, codes }, i) => {
     const title = n > 1 ? `${i + 1}. ${d.title}` : d.title;
     out.push(md ? `### ${title}` : `${title}\n${'='.repeat(Math.min(title.length, 72))}`, '');
     const where = `${d.confidence === 'exact' ? 'Exact match' : 'The failing step is known but not its cause'}, log ${d.lines.length === 1 ? 'line' : 'lines'} ${d.lines.join(', ')}.`;
     const rowLink = base ? `${base.split('#')[0]}#rule=${encodeURIComponent(d.id)}&v=${encodeURIComponent(version)}` : null;
     out.push(rowLink ? `${where} Row: ${rowLink}` : where, '');
     out.push(md ? `**Cause.** ${paragraphs(d.cause, md)}` : `Cause: ${paragraphs(d.cause, md)}`, '');
+    for (const c of codes) {
+      out.push(`${md ? '**Exit code:**' : 'Exit code:'} ${c.title} (log ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}); the cause above explains it.`, '');
+    }
     const fixFor = PLATFORM_NAME[platform];
     out.push(md ? `**Fix${fixFor ? ` (${fixFor})` : ''}.**` : `Fix${fixFor ? ` (${fixFor})` : ''}:`, '');
     // With identifiers, the commands carry the log's values; without, their placeholders.
