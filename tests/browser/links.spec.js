@@ -146,3 +146,27 @@ test('from the offline file, Copy link gives the row id and says why, never a fi
   await expect(w.first.locator('input.share-link')).toHaveValue('spn-app-not-found');
   expect(await w.host.evaluate((el) => el.shadowRoot.textContent)).not.toContain('file:');
 });
+
+test('a linked row comes first, above the empty box, and moves below it once a log is pasted', async ({ page }) => {
+  await page.goto('./#rule=spn-invalid-secret');
+  const w = widget(page);
+  await ready(w);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'spn-invalid-secret');
+  const resultsBeforeInput = () =>
+    w.host.evaluate((el) => {
+      const root = el.shadowRoot;
+      return Boolean(root.querySelector('.results').compareDocumentPosition(root.querySelector('.input')) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+  expect(await resultsBeforeInput()).toBe(true);
+  await expect(w.results.locator('p.source')).toHaveText('This is the row the link points to. To check it against your own output, paste the log in the box below.');
+  await w.log.fill(ROWS['provider-not-registered']);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered');
+  expect(await resultsBeforeInput()).toBe(false);
+});
+
+test('a rule attribute shows its row without talking about a link', async ({ page }) => {
+  await page.goto('./embed-example.html');
+  const w = widget(page, 'arc-triage[rule]');
+  await expect(w.first).toHaveAttribute('data-confidence', 'linked');
+  await expect(w.results.locator('p.source')).toHaveText('One row of the Azure Arc troubleshooting table. To check it against your own output, paste the log in the box below.');
+});

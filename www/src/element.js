@@ -139,7 +139,7 @@ export class ArcTriageElement extends HTMLElement {
         return;
       }
       const link = e.target.closest?.('button.row-link[data-rule-id]');
-      if (link) this.#showRule(link.dataset.ruleId, null, true);
+      if (link) this.#showRule(link.dataset.ruleId, null, true, 'list');
     });
     this.addEventListener('dragover', (e) => {
       if (!e.dataTransfer?.types?.includes('Files')) return;
@@ -242,6 +242,7 @@ export class ArcTriageElement extends HTMLElement {
 
   #render(report, label) {
     const ui = this.#ui;
+    this.#resultsFirst(false);
     ui.report = report;
     ui.notice.hidden = true;
     ui.results.replaceChildren(...reportView(report, label, { ...this.#view(), tools: shareTools(this.#shareActions(report)) }));
@@ -311,16 +312,18 @@ export class ArcTriageElement extends HTMLElement {
     }
     const rule = link?.rule ?? this.getAttribute('rule');
     if (!rule) {
+      this.#resultsFirst(false);
       this.#ui.notice.hidden = true;
       this.#ui.results.replaceChildren();
       this.#ui.status.textContent = EMPTY_STATUS;
       return;
     }
-    this.#showRule(rule, link?.rule ? link.version : null, false);
+    this.#showRule(rule, link?.rule ? link.version : null, false, link?.rule ? 'link' : 'attribute');
   }
 
-  #showRule(id, linkVersion, focus) {
+  #showRule(id, linkVersion, focus, source) {
     const { notice, results, status } = this.#ui;
+    this.#resultsFirst(true);
     const row = engine.rules().find((r) => r.id === id);
     const retired = row ? null : engine.retired().find((r) => r.id === id);
     if (retired) {
@@ -336,10 +339,22 @@ export class ArcTriageElement extends HTMLElement {
     }
     notice.hidden = !(linkVersion && linkVersion !== this.#info.version);
     notice.replaceChildren(versionNotice(linkVersion, this.#info.version));
-    const [intro, card] = linkedRow(row, this.#view());
+    const [intro, card] = linkedRow(row, this.#view(), source);
     results.replaceChildren(intro, card);
     status.textContent = `Showing the row “${row.title}”.`;
     if (focus) card.focus();
+  }
+
+  /**
+   * A row shown without a log (a link, the `rule` attribute, the list of every problem) comes
+   * first, above the empty box; a diagnosis goes back below the box it came from.
+   */
+  #resultsFirst(first) {
+    const { status, error, notice, results } = this.#ui;
+    const input = this.shadowRoot.querySelector('.input');
+    if (first === (results.compareDocumentPosition(input) === Node.DOCUMENT_POSITION_FOLLOWING)) return;
+    if (first) input.before(status, error, notice, results);
+    else input.after(status, error, notice, results);
   }
 
   /** An old public id: say what replaced it, and offer each replacement row. */

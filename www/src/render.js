@@ -453,9 +453,14 @@ export function reportView(report, label, { actions, fieldLabels, secretKinds, t
 }
 
 /** A row opened from a link or the list, without a log: `[intro, card]`. */
-export function linkedRow(row, { actions, fieldLabels }) {
+export function linkedRow(row, { actions, fieldLabels }, source = 'link') {
+  const intro = {
+    link: 'This is the row the link points to.',
+    attribute: 'One row of the Azure Arc troubleshooting table.',
+    list: 'One row of the list of every known problem.',
+  }[source];
   return [
-    h('p', { class: 'source' }, 'This is the row the link points to. Paste your log above to check it against your own output.'),
+    h('p', { class: 'source' }, `${intro} To check it against your own output, paste the log in the box below.`),
     diagnosisCard(row, { confidence: 'linked', actions, fieldLabels }),
   ];
 }
