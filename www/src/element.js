@@ -131,6 +131,11 @@ export class ArcTriageElement extends HTMLElement {
     // Row links in the list of every problem and in a retired-link notice; the list of problems
     // found leads to their cards.
     root.addEventListener('click', (e) => {
+      const goto = e.target.closest?.('button[data-goto-line]');
+      if (goto) {
+        this.#selectLine(Number(goto.dataset.gotoLine));
+        return;
+      }
       const card = e.target.closest?.('button.card-link[data-card]');
       if (card) {
         const target = this.#ui.results.querySelector(`article.diagnosis[data-rule-id="${CSS.escape(card.dataset.card)}"]`);
@@ -343,6 +348,28 @@ export class ArcTriageElement extends HTMLElement {
     results.replaceChildren(intro, card);
     status.textContent = `Showing the row “${row.title}”.`;
     if (focus) card.focus();
+  }
+
+  /** Selects line `n` (1-based) of the pasted text in the box; a file's lines are not there. */
+  #selectLine(n) {
+    const { log, status } = this.#ui;
+    if (this.#file) {
+      status.textContent = `Line ${n} is in ${this.#file.name}; the file's text is not shown here.`;
+      return;
+    }
+    const text = log.value;
+    let start = 0;
+    for (let line = 1; line < n && start !== -1; line++) {
+      const next = text.indexOf('\n', start);
+      start = next === -1 ? -1 : next + 1;
+    }
+    if (start === -1) return;
+    const end = text.indexOf('\n', start);
+    log.focus();
+    log.setSelectionRange(start, end === -1 ? text.length : end);
+    // Bring the selection into view: the box scrolls to the line's share of its height.
+    const lines = text.split('\n').length;
+    log.scrollTop = Math.max(0, ((n - 1) / lines) * log.scrollHeight - log.clientHeight / 2);
   }
 
   /**

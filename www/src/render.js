@@ -169,7 +169,8 @@ function evidenceList(lines) {
       h(
         'li',
         { 'data-line': l.line },
-        h('span', { class: 'line-no', 'aria-label': `line ${l.line}` }, String(l.line)),
+        // The element selects the line in the input when its number is activated.
+        h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, title: `Select line ${l.line} in the input`, 'aria-label': `line ${l.line}, select it in the input` }, String(l.line)),
         h('code', { class: 'line-text' }, markedLine(l.text, l.span)),
       ),
     ),
