@@ -171,3 +171,13 @@ fn placeholders_and_references_are_left_alone() {
         }
     );
 }
+
+#[test]
+fn a_value_swallowed_by_a_longer_one_is_not_counted() {
+    // The prompt names a user and a host, but the e-mail address covering both is what is
+    // replaced: the summary counts only what the text shows.
+    let r = redact("bob@contoso.com:~$ ls");
+    assert_eq!(r.text, "<email-1>:~$ ls");
+    let kinds: Vec<&str> = r.replaced.iter().map(|k| k.kind.as_str()).collect();
+    assert_eq!(kinds, ["email"]);
+}
