@@ -262,4 +262,5 @@ fn each_sign_of_quoting_decodes_on_its_own() {
     );
 }
 
+mod header;
 mod line;
