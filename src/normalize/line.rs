@@ -43,15 +43,15 @@ pub(super) fn strip_ansi(s: &str) -> String {
                         i += 1;
                     }
                     Some(b']') => {
-                        // OSC: up to BEL or ESC \.
-                        i += 1;
+                        // OSC: up to BEL, or up to an ESC left for the loop: `ESC \` (ST) is
+                        // stripped as an escape, and an ESC starting the next sequence as that.
+                        // The scan starts on the `]`, which ends nothing.
                         while i < b.len() && b[i] != 0x07 && b[i] != 0x1b {
                             i += 1;
                         }
-                        if b.get(i) == Some(&0x1b) {
+                        if b.get(i) == Some(&0x07) {
                             i += 1;
                         }
-                        i += 1;
                     }
                     Some(_) => i += 1,
                     None => {}

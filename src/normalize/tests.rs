@@ -261,3 +261,6 @@ fn each_sign_of_quoting_decodes_on_its_own() {
         "a path alone is not decoded"
     );
 }
+
+mod header;
+mod line;
