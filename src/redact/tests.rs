@@ -181,3 +181,11 @@ fn a_value_swallowed_by_a_longer_one_is_not_counted() {
     let kinds: Vec<&str> = r.replaced.iter().map(|k| k.kind.as_str()).collect();
     assert_eq!(kinds, ["email"]);
 }
+
+#[test]
+fn a_long_name_without_a_digit_is_replaced_where_it_stands_alone_too() {
+    assert_eq!(
+        redacted("--resource-name dbserver\ndbserver failed"),
+        "--resource-name <machine-1>\n<machine-1> failed"
+    );
+}
