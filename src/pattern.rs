@@ -11,7 +11,7 @@
 //! pattern only on the records where one occurs.
 
 use regex::bytes::{Regex, RegexBuilder};
-use regex_syntax::hir::{Class, Hir, HirKind};
+use regex_syntax::hir::{Class, ClassBytesRange, Hir, HirKind};
 
 /// The shortest literal that may serve as a pattern's prefilter anchor.
 pub const MIN_ANCHOR_LEN: usize = 4;
@@ -251,21 +251,18 @@ enum Required {
     Nothing,
 }
 
-/// The byte a class stands for when it is one byte or one ASCII letter in both cases.
+/// The byte a class stands for when it is one ASCII letter in both cases. (A class of one byte
+/// never gets here: regex-syntax turns it into a literal.)
 fn single_byte(class: &Class) -> Option<u8> {
     let Class::Bytes(class) = class else {
         return None;
     };
-    let ranges = class.ranges();
-    let single = |i: usize| (ranges[i].start() == ranges[i].end()).then(|| ranges[i].start());
-    match ranges.len() {
-        1 => single(0).map(|b| b.to_ascii_lowercase()),
-        2 => {
-            let (a, b) = (single(0)?, single(1)?);
-            a.eq_ignore_ascii_case(&b).then(|| a.to_ascii_lowercase())
-        }
-        _ => None,
-    }
+    let [a, b] = class.ranges() else {
+        return None;
+    };
+    let single = |r: &ClassBytesRange| (r.start() == r.end()).then(|| r.start());
+    let (a, b) = (single(a)?, single(b)?);
+    a.eq_ignore_ascii_case(&b).then(|| a.to_ascii_lowercase())
 }
 
 /// How many bytes of `literal` are not part of a common word; 0 when the literal is itself part
@@ -304,8 +301,8 @@ fn required(hir: &Hir, common: &[String]) -> Required {
             if rep.min == 0 {
                 return Required::Nothing;
             }
+            // A repeated piece is never exactly its text: regex-syntax already made `x{1}` into `x`.
             match required(&rep.sub, common) {
-                Required::Exact(s) if rep.min == 1 && rep.max == Some(1) => Required::Exact(s),
                 Required::Exact(s) => Required::AnyOf(vec![s]),
                 other => other,
             }

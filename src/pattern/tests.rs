@@ -175,3 +175,10 @@ fn a_repeated_word_is_an_anchor_but_not_part_of_its_neighbours() {
     let c = check("errorcode(?:xyzw){2}", &none()).unwrap();
     assert_eq!(c.anchors, [b"errorcode"]);
 }
+
+#[test]
+fn a_one_byte_class_and_a_single_repetition_are_plain_text() {
+    // regex-syntax makes `[1]` a literal and `(?:abc){1}` its text, so they join their neighbours.
+    let c = check("error[1]code(?:abc){1}", &none()).unwrap();
+    assert_eq!(c.anchors, [b"error1codeabc"]);
+}
