@@ -263,3 +263,6 @@ pub(super) fn is_kebab(id: &str) -> bool {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
 }
+
+#[cfg(test)]
+mod tests;
