@@ -32,9 +32,11 @@ fn a_source_reference_is_owner_slash_repo_hash_number() {
 }
 
 #[test]
-fn checked_is_a_month_or_a_day_with_exact_digit_counts() {
+fn checked_is_a_real_month_or_day_with_exact_digit_counts() {
     assert!(is_month_or_day("2026-11"));
     assert!(is_month_or_day("2026-11-26"));
+    assert!(is_month_or_day("2026-01-01"));
+    assert!(is_month_or_day("2026-12-31"));
     for bad in [
         "2026",
         "2026-11-26-01",
@@ -44,6 +46,10 @@ fn checked_is_a_month_or_a_day_with_exact_digit_counts() {
         "2026-11-2",
         "2026-11-2x",
         "26-11",
+        "2026-00",
+        "2026-13",
+        "2026-11-00",
+        "2026-11-32",
         "",
     ] {
         assert!(!is_month_or_day(bad), "{bad}");
