@@ -157,3 +157,6 @@ impl Utf16Decoder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -244,3 +244,6 @@ pub(super) fn check_corpus(rules: &[LoadedRule], manifest: &Manifest) -> Result<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

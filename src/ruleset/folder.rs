@@ -327,6 +327,21 @@ why = "different"
             "{err}"
         );
 
+        // A field missing from both files is named as the merged rule misses it, not as the
+        // rule file alone would (that would blame `kind`, which the folder gives).
+        let untitled = a.replace("title = \"A title\"\n", "");
+        let err = load(&[
+            ("rules/x/_folder.toml", FOLDER),
+            ("rules/x/a-rule.toml", &untitled),
+        ])
+        .unwrap_err();
+        assert!(
+            err.starts_with("rules/x/a-rule.toml: cannot read")
+                && err.contains("missing field `title`")
+                && !err.contains("`kind`"),
+            "{err}"
+        );
+
         // A mistake in the rule's own text keeps its line number.
         let typo = a.replace("title =", "titel =");
         let err = load(&[

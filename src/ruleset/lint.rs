@@ -244,14 +244,15 @@ pub(super) fn is_source(s: &str) -> bool {
     word(owner) && word(name) && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `YYYY-MM` or `YYYY-MM-DD`.
+/// `YYYY-MM` or `YYYY-MM-DD`, with a month from 01 to 12 and a day from 01 to 31.
 pub(super) fn is_month_or_day(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let up_to = |p: &str, max: u8| digits(p, 2) && p.parse().is_ok_and(|v| (1..=max).contains(&v));
     (2..=3).contains(&parts.len())
         && digits(parts[0], 4)
-        && digits(parts[1], 2)
-        && parts.get(2).is_none_or(|d| digits(d, 2))
+        && up_to(parts[1], 12)
+        && parts.get(2).is_none_or(|d| up_to(d, 31))
 }
 
 pub(super) fn is_kebab(id: &str) -> bool {
@@ -263,3 +264,6 @@ pub(super) fn is_kebab(id: &str) -> bool {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,9 +1,9 @@
 use super::*;
 
-const MANIFEST_OK: &str =
+pub(super) const MANIFEST_OK: &str =
     "version = \"2026.11.25\"\n[no_match]\nsteps = [\"rerun with --verbose\"]\n";
 
-fn rule(id: &str, extra: &str) -> String {
+pub(super) fn rule(id: &str, extra: &str) -> String {
     format!(
         r#"id = "{id}"
 kind = "cause"
@@ -27,7 +27,7 @@ why = "different"
     )
 }
 
-fn load(files: &[(&str, &str)]) -> Result<RuleSet, Error> {
+pub(super) fn load(files: &[(&str, &str)]) -> Result<RuleSet, Error> {
     RuleSet::from_files(files.iter().copied())
 }
 
