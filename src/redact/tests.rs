@@ -193,7 +193,10 @@ fn a_long_name_without_a_digit_is_replaced_where_it_stands_alone_too() {
 #[test]
 fn the_first_named_kind_of_a_guid_stays_even_if_a_later_context_names_another() {
     let log = "--tenant-id 98fbb231-4a93-4dee-85a8-9c286ddfb92d\nSubscription ID: 98fbb231-4a93-4dee-85a8-9c286ddfb92d";
-    assert_eq!(redacted(log), "--tenant-id <tenant-1>\nSubscription ID: <tenant-1>");
+    assert_eq!(
+        redacted(log),
+        "--tenant-id <tenant-1>\nSubscription ID: <tenant-1>"
+    );
 }
 
 #[test]
@@ -207,4 +210,12 @@ fn an_address_at_the_very_start_is_replaced_and_a_version_that_starts_like_one_i
 #[test]
 fn an_address_at_the_very_start_of_the_text_is_replaced() {
     assert_eq!(redacted("arc-admin@contoso.com ran it"), "<email-1> ran it");
+}
+
+#[test]
+fn an_address_that_ends_a_sentence_is_still_an_address() {
+    assert_eq!(
+        redacted("could not reach 10.0.0.5. Retrying"),
+        "could not reach 192.0.2.1. Retrying"
+    );
 }
