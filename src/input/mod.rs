@@ -63,13 +63,14 @@ impl InputFacts {
                 }
             ));
         }
-        if self.bytes == 0 {
+        // Only a byte-order mark is no text either.
+        if self.lines == 0 {
             notes.push(
                 "The input is empty. Paste the output of `azcmagent connect --verbose`, or drop \
                  azcmagent.log (see the next steps for where it is)."
                     .to_string(),
             );
-        } else if self.lines > 0 && !matched && self.bytes < 8 {
+        } else if !matched && self.bytes < 8 {
             notes.push("The input is very short; paste the whole error output.".to_string());
         }
         notes

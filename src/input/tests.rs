@@ -198,6 +198,10 @@ fn notes_say_how_the_input_was_read() {
     assert_eq!(facts(8, 1, 0).notes(false), Vec::<String>::new());
     assert_eq!(facts(7, 1, 0).notes(true), Vec::<String>::new());
     assert!(facts(0, 0, 0).notes(false)[0].starts_with("The input is empty."));
+    // A byte-order mark alone (3 bytes, no line) is empty too, not "very short".
+    let bom_only = facts(3, 0, 0).notes(false);
+    assert_eq!(bom_only.len(), 1);
+    assert!(bom_only[0].starts_with("The input is empty."));
 }
 
 #[test]
