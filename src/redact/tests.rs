@@ -219,3 +219,8 @@ fn an_address_that_ends_a_sentence_is_still_an_address() {
         "could not reach 192.0.2.1. Retrying"
     );
 }
+
+#[test]
+fn four_numbers_after_a_dot_are_part_of_a_longer_version_not_an_address() {
+    assert_eq!(redacted("build 1234.10.20.30.40 done"), "build 1234.10.20.30.40 done");
+}
