@@ -222,5 +222,29 @@ fn an_address_that_ends_a_sentence_is_still_an_address() {
 
 #[test]
 fn four_numbers_after_a_dot_are_part_of_a_longer_version_not_an_address() {
-    assert_eq!(redacted("build 1234.10.20.30.40 done"), "build 1234.10.20.30.40 done");
+    assert_eq!(
+        redacted("build 1234.10.20.30.40 done"),
+        "build 1234.10.20.30.40 done"
+    );
+}
+
+#[test]
+fn the_keyword_nearest_a_guid_names_it_however_long_the_others_are() {
+    let guid = "98fbb231-4a93-4dee-85a8-9c286ddfb92d";
+    assert_eq!(
+        redacted(&format!("tenant contoso, application {guid}")),
+        "tenant contoso, application <application-1>"
+    );
+    assert_eq!(
+        redacted(&format!("0123456789service principal id, tenant {guid}")),
+        "0123456789service principal id, tenant <tenant-1>"
+    );
+}
+
+#[test]
+fn only_link_local_addresses_are_kept_not_every_169_or_254() {
+    assert_eq!(
+        redacted("via 10.254.0.9 and 169.10.0.1"),
+        "via 192.0.2.1 and 192.0.2.2"
+    );
 }
