@@ -15,11 +15,13 @@
 //! (a PEM key's body) is replaced line by line.
 
 mod identifiers;
+mod kind;
 #[cfg(test)]
 mod tests;
 
 use aho_corasick::{AhoCorasickBuilder, MatchKind};
-use identifiers::{Found, Kind};
+use identifiers::Found;
+use kind::Kind;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
