@@ -1,21 +1,8 @@
 // Turns what the engine returns (reports, rows, retired ids, labels) into DOM. Log text and rule
 // text are only ever set as text nodes: a pasted log full of <script> stays inert.
-import { parseProse, forPlatform, fillCommand, filledText } from './prose.js';
+import { h, inline } from './dom.js';
+import { rowTable } from './row.js';
 import { problemsOf } from './problems.js';
-
-/** Creates an element; `props` sets attributes (`class`, `data-*`...) and children are nodes or text. */
-export function h(tag, props, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props ?? {})) {
-    if (value === false || value === null || value === undefined) continue;
-    node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 const KIND_LABEL = { cause: 'Cause', code: 'Agent error code', stage: 'Failing step' };
 const CONFIDENCE_LABEL = {
@@ -23,131 +10,6 @@ const CONFIDENCE_LABEL = {
   partial: 'Step known, cause unclear',
   linked: 'Linked row',
 };
-
-/** Inline `code` and *emphasis*, as the rules write them. */
-export function inline(text) {
-  const out = [];
-  const re = /`([^`\n]+)`|\*([^*\n]+)\*/g;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    out.push(m[1] !== undefined ? h('code', null, m[1]) : h('em', null, m[2]));
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
-}
-
-/**
- * A cause or solution (see prose.js): paragraphs, numbered steps, and command blocks. With
- * `values` (`{onboarding, fields}`) the commands' placeholders are filled in; with `platform`
- * only that platform's commands are shown; `copyText(text, button)` gives each block its Copy.
- */
-export function prose(text, { values = null, platform = null, copyText = null } = {}) {
-  const root = h('div', { class: 'prose' });
-  let list = null;
-  for (const { step, parts } of forPlatform(parseProse(text), platform)) {
-    const nodes = parts.map((p) => (p.commands ? commandBlock(p.commands, values, copyText) : h('p', null, inline(p.words))));
-    if (step !== null) {
-      if (!list) root.append((list = h('ol', { class: 'steps' })));
-      list.append(h('li', { value: step }, nodes));
-    } else {
-      list = null;
-      root.append(...nodes);
-    }
-  }
-  return root;
-}
-
-/** Commands with their prompts, the log's values marked; Copy copies them without prompts. */
-function commandBlock(commands, values, copyText) {
-  // Focusable: a long command scrolls, and keyboard users must be able to scroll it.
-  const pre = h('pre', { class: 'commands', tabindex: '0' });
-  commands.forEach(({ shell, command }, i) => {
-    const label = shell === 'bash' ? 'bash' : 'PowerShell';
-    if (i) pre.append('\n');
-    const segments = values ? fillCommand(command, values) : [{ text: command }];
-    pre.append(
-      h('span', { class: 'shell', title: label, 'aria-label': `${label}:` }, shell === 'bash' ? '$' : 'PS>'),
-      ' ',
-      h(
-        'code',
-        null,
-        segments.map((s) => (s.filled ? h('span', { class: 'filled', title: `<${s.filled}>, from your log` }, s.text) : s.text)),
-      ),
-    );
-  });
-  if (!copyText) return pre;
-  const text = commands.map(({ command }) => (values ? filledText(command, values) : command)).join('\n');
-  const copy = h('button', { type: 'button', class: 'copy-commands', 'data-action': 'copy-commands' }, 'Copy');
-  copy.addEventListener('click', () => copyText(text, copy));
-  return h('div', { class: 'command-block' }, pre, copy);
-}
-
-/** "Source: a, b; checked 2026-11" under the solution, and what has no public source. */
-export function sourcesNote(row) {
-  if (!row.sources?.length) return null;
-  const links = [];
-  row.sources.forEach((s, i) => {
-    if (i) links.push(', ');
-    links.push(h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.label));
-  });
-  return h(
-    'div',
-    { class: 'sources' },
-    h('p', null, row.sources.length === 1 ? 'Source: ' : 'Sources: ', links, `; checked ${row.checked}.`),
-    row.unsourced ? h('p', { class: 'unsourced' }, 'Not publicly documented: ', row.unsourced) : null,
-  );
-}
-
-/** The table row: Message | Error | Probable cause | Solution. */
-function rowTable(row, { values = null, platform = null, copyText = null } = {}) {
-  const solution = h('td', { 'data-label': 'Solution' });
-  const show = (only) =>
-    solution.replaceChildren(
-      only ? platformNote(only, () => show(null)) : '',
-      prose(row.solution, { values, platform: only, copyText }),
-      sourcesNote(row) ?? '',
-    );
-  show(platform && hasBothShells(row.solution) ? platform : null);
-  return h(
-    'table',
-    { class: 'row' },
-    h(
-      'thead',
-      null,
-      h('tr', null, ['Message', 'Error', 'Probable cause', 'Solution'].map((t) => h('th', { scope: 'col' }, t))),
-    ),
-    h(
-      'tbody',
-      null,
-      h(
-        'tr',
-        null,
-        h('td', { 'data-label': 'Message' }, row.message),
-        h('td', { 'data-label': 'Error' }, h('code', { class: 'error-text' }, row.error)),
-        h('td', { 'data-label': 'Probable cause' }, prose(row.cause)),
-        solution,
-      ),
-    ),
-  );
-}
-
-const PLATFORM_NAME = { linux: 'Linux', windows: 'Windows' };
-const OTHER_PLATFORM = { linux: 'windows', windows: 'linux' };
-
-function hasBothShells(text) {
-  const shells = new Set(parseProse(text).flatMap(({ parts }) => parts.flatMap((p) => (p.commands ?? []).map((c) => c.shell))));
-  return shells.size > 1;
-}
-
-/** "Commands for Linux, as your log shows" and the way to the other platform's. */
-function platformNote(platform, showAll) {
-  const other = PLATFORM_NAME[OTHER_PLATFORM[platform]];
-  const button = h('button', { type: 'button', class: 'show-all-platforms' }, `Show the ${other} commands too`);
-  button.addEventListener('click', showAll);
-  return h('p', { class: 'platform-note', 'data-platform': platform }, `Commands for ${PLATFORM_NAME[platform]}, where your log comes from. `, button);
-}
 
 /** Splits `text` at a span given in Unicode scalar values and highlights it. */
 function markedLine(text, span) {

@@ -2,7 +2,7 @@
 // with its identifiers and secrets replaced. Each is previewed before anything reaches the
 // clipboard. Built from text nodes only, like render.js; the element supplies the actions
 // (building the reply, reading the input again, the clipboard).
-import { h } from './render.js';
+import { h } from './dom.js';
 
 /** The preview shows at most this much of the redacted text; the copy holds all of it. */
 const PREVIEW_CHARS = 1 << 20;

@@ -1,7 +1,7 @@
 // The widget's fixed parts, built once per element: the input area with its buttons, the status
 // and error lines, the places results and notices go, and the "about" footer. The element fills
 // them in and listens to them; render.js builds what goes inside.
-import { h } from './render.js';
+import { h } from './dom.js';
 
 /**
  * Returns `{widget, ...parts}`: the widget's root node and each part the element updates.
