@@ -7,7 +7,7 @@
 
 use crate::records::RecordLines;
 use crate::report::Onboarding;
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::sync::OnceLock;
 
 /// Text whose presence (any case) makes a record worth reading.
@@ -78,16 +78,28 @@ fn detectors() -> Vec<(Field, String)> {
     ]
 }
 
-fn compiled() -> &'static [(Field, Regex)] {
-    static DETECTORS: OnceLock<Vec<(Field, Regex)>> = OnceLock::new();
+struct Detectors {
+    /// Every detector at once: one pass says which of them match a line at all.
+    any: RegexSet,
+    each: Vec<(Field, Regex)>,
+}
+
+fn compiled() -> &'static Detectors {
+    static DETECTORS: OnceLock<Detectors> = OnceLock::new();
     DETECTORS.get_or_init(|| {
-        detectors()
+        let patterns = detectors();
+        let any = RegexSetBuilder::new(patterns.iter().map(|(_, p)| p))
+            .unicode(false)
+            .build()
+            .expect("the onboarding detectors are valid");
+        let each = patterns
             .into_iter()
             .map(|(field, p)| {
                 let regex = RegexBuilder::new(&p).unicode(false).build();
                 (field, regex.expect("the onboarding detectors are valid"))
             })
-            .collect()
+            .collect();
+        Detectors { any, each }
     })
 }
 
@@ -102,11 +114,17 @@ pub fn read_record(record: &RecordLines<'_>, into: &mut Onboarding) {
 
 /// Reads the values `text` (one line) names into `into`, each replacing what was there.
 pub fn read(text: &str, into: &mut Onboarding) {
-    for (field, regex) in compiled() {
+    let detectors = compiled();
+    let bytes = text.as_bytes();
+    for d in detectors.any.matches(bytes).iter() {
+        let (field, regex) = &detectors.each[d];
+        // The last match, found without capture groups (the fast path), then read once.
+        let Some(last) = regex.find_iter(bytes).last() else {
+            continue;
+        };
         let Some(value) = regex
-            .captures_iter(text.as_bytes())
-            .filter_map(|c| c.iter().skip(1).flatten().next())
-            .last()
+            .captures_at(bytes, last.start())
+            .and_then(|c| c.iter().skip(1).flatten().next())
         else {
             continue;
         };
