@@ -17,6 +17,15 @@ async function violations(page, include) {
   return found.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
+/** A diagnosis with one of the share tools' previews open. */
+async function previewOpen(page, w, action) {
+  await page.goto('./');
+  await ready(w);
+  await w.log.fill(ROWS['spn-invalid-secret']);
+  await w.results.locator(`[data-action=${action}]`).click();
+  await expect(w.results.locator('.share-panel textarea')).toBeFocused();
+}
+
 /** The states of the page, each reached from a fresh load. */
 const STATES = {
   'nothing pasted': async (page, w) => {
@@ -36,20 +45,8 @@ const STATES = {
     await w.results.locator('.explained-code summary').click();
     await expect(w.results.locator('.explained-code table.row')).toBeVisible();
   },
-  'the reply preview open': async (page, w) => {
-    await page.goto('./');
-    await ready(w);
-    await w.log.fill(ROWS['spn-invalid-secret']);
-    await w.results.locator('[data-action=copy-reply]').click();
-    await expect(w.results.locator('.share-panel textarea')).toBeFocused();
-  },
-  'the redacted log preview open': async (page, w) => {
-    await page.goto('./');
-    await ready(w);
-    await w.log.fill(ROWS['spn-invalid-secret']);
-    await w.results.locator('[data-action=copy-redacted]').click();
-    await expect(w.results.locator('.share-panel textarea')).toBeFocused();
-  },
+  'the reply preview open': (page, w) => previewOpen(page, w, 'copy-reply'),
+  'the redacted log preview open': (page, w) => previewOpen(page, w, 'copy-redacted'),
   'the no-match answer': async (page, w) => {
     await page.goto('./');
     await ready(w);
