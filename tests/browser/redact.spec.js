@@ -81,3 +81,29 @@ test('redact() takes text or bytes and refuses anything else, or too much, with 
   expect(out.errors[0]).toBe('TypeError: redact() takes the log as a string or bytes, not a number');
   expect(out.errors[1]).toMatch(/^RangeError: this log is 32 MB; the page redacts up to 32 MB\. Redact larger logs with the command line: arc-triage --redact FILE$/);
 });
+
+test('a dropped file too large to redact is refused before it is read, with the way out', async ({ page }) => {
+  await page.goto('./');
+  const w = widget(page);
+  await ready(w);
+  // Count whole-file reads (the analysis reads 1 MB slices, which are not counted).
+  const dataTransfer = await page.evaluateHandle(() => {
+    const read = Blob.prototype.arrayBuffer;
+    window.bigReads = 0;
+    Blob.prototype.arrayBuffer = function () {
+      if (this.size > 32 << 20) window.bigReads += 1;
+      return read.call(this);
+    };
+    const dt = new DataTransfer();
+    const line = 'level=fatal msg="Failed to AzcmagentConnect ARM resource" Error="The subscription is not registered to use namespace \'Microsoft.HybridCompute\'"\n';
+    dt.items.add(new File([line.repeat(Math.ceil((33 << 20) / line.length))], 'huge.log', { type: 'text/plain' }));
+    return dt;
+  });
+  await w.host.dispatchEvent('drop', { dataTransfer });
+  await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered', { timeout: 30_000 });
+  await w.results.locator('[data-action=copy-redacted]').click();
+  await expect(w.results.locator('.share-panel [role=alert]')).toHaveText(
+    /^Could not prepare it: this log is 33 MB; the page redacts up to 32 MB\. Redact larger logs with the command line: arc-triage --redact FILE$/,
+  );
+  expect(await page.evaluate(() => window.bigReads)).toBe(0);
+});

@@ -295,7 +295,7 @@ export class ArcTriageElement extends HTMLElement {
     const text = this.#ui.log.value;
     return {
       reply: (options) => reply(report, { ...options, link: this.#publicAddress() }),
-      redact: async () => engine.redact(file ? new Uint8Array(await file.arrayBuffer()) : text),
+      redact: async () => (file ? engine.redactFile(file) : engine.redact(text)),
       copyText,
     };
   }

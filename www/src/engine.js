@@ -122,14 +122,24 @@ export function redact(input) {
   if (!isText && !(input instanceof Uint8Array)) {
     throw new TypeError(`redact() takes the log as a string or bytes, not ${describe(input)}`);
   }
-  const size = isText ? input.length : input.byteLength;
+  checkRedactSize(isText ? input.length : input.byteLength);
+  return isText ? redactText(input) : redactBytes(input);
+}
+
+/** A dropped file, redacted: its size is checked before a byte of it is read. */
+export async function redactFile(blob) {
+  ready();
+  checkRedactSize(blob.size);
+  return redactBytes(new Uint8Array(await blob.arrayBuffer()));
+}
+
+function checkRedactSize(size) {
   if (size > MAX_REDACT_BYTES) {
     throw new RangeError(
       `this log is ${Math.round(size / 2 ** 20)} MB; the page redacts up to ${MAX_REDACT_BYTES / 2 ** 20} MB. ` +
         'Redact larger logs with the command line: arc-triage --redact FILE',
     );
   }
-  return isText ? redactText(input) : redactBytes(input);
 }
 
 /** The rule set's `{version, hash, rules}`. */

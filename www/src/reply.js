@@ -22,7 +22,7 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
   }
   const md = format === 'markdown';
   const base = link === undefined ? pageAddress() : link;
-  const values = shownValues(report, identifiers);
+  const shown = shownValues(report, identifiers);
   const fieldLabels = labels().fields;
   const platform = report.input?.platform ?? null;
   const { version } = report.ruleset;
@@ -53,21 +53,21 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
       for (const c of d.candidates) out.push(`- ${c.title} (${md ? `\`${c.error}\`` : c.error})`);
       out.push('');
     }
-    const evidence = d.evidence.flatMap((e) => e.lines).map((l) => `${l.line}: ${values.line(l.text)}`);
+    const evidence = d.evidence.flatMap((e) => e.lines).map((l) => `${l.line}: ${shown(l.text)}`);
     if (evidence.length) {
       out.push(md ? `**Evidence**${identifiers ? '' : ' (identifiers replaced by placeholders)'}:` : `Evidence${identifiers ? '' : ' (identifiers replaced by placeholders)'}:`);
       out.push(...codeBlock(evidence, 'text', md), '');
     }
     const fields = Object.entries(d.fields ?? {});
     if (fields.length) {
-      const list = fields.map(([k, v]) => `${fieldLabels[k] ?? k}: ${md ? `\`${values.field(v)}\`` : values.field(v)}`);
+      const list = fields.map(([k, v]) => `${fieldLabels[k] ?? k}: ${md ? `\`${shown(v)}\`` : shown(v)}`);
       out.push(`${md ? '**Values:** ' : 'Values: '}${list.join('; ')}`, '');
     }
     if (d.docs) out.push(`Microsoft documentation: ${d.docs}`, '');
   });
   if (!n) {
     for (const step of report.next_steps ?? []) out.push(`- ${step}`);
-    const lines = (report.error_lines ?? []).map((l) => `${l.line}: ${values.line(l.text)}`);
+    const lines = (report.error_lines ?? []).map((l) => `${l.line}: ${shown(l.text)}`);
     if (lines.length) {
       out.push('', md ? '**Lines that look like errors:**' : 'Lines that look like errors:', ...codeBlock(lines, 'text', md));
     }
@@ -88,7 +88,10 @@ function pageAddress() {
   return /^https?:/.test(href) ? href : null;
 }
 
-/** Every text the reply quotes, redacted together so one value keeps one placeholder. */
+/**
+ * Every text the reply quotes, redacted together so one value keeps one placeholder; returns
+ * the function that gives a text as the reply shows it.
+ */
 function shownValues(report, identifiers) {
   const texts = [
     ...report.matches.flatMap((d) => [
@@ -105,7 +108,7 @@ function shownValues(report, identifiers) {
     texts.forEach((t, i) => shown.set(t, redacted[i]));
   }
   const get = (t) => shown.get(String(t).replace(/[\r\n]+/g, ' ')) ?? '';
-  return { line: get, field: get };
+  return get;
 }
 
 function paragraphs(text, md) {
