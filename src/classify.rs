@@ -13,6 +13,7 @@ use crate::input::{Encoding, Lines, Piece};
 use crate::normalize::clean_line;
 use crate::occurrences::Occurrences;
 use crate::onboarding;
+use crate::parts::Parts;
 use crate::rank::diagnose;
 use crate::records::RecordBuffer;
 use crate::report::{Confidence, EvidenceLine, InputSummary, Onboarding, Report, SecretFound};
@@ -102,6 +103,8 @@ pub struct Session<'c> {
     secrets: Vec<SecretFound>,
     secret_count: u64,
     onboarding: Onboarding,
+    /// The files of a several-file input; empty for one log.
+    parts: Parts,
 }
 
 impl<'c> Session<'c> {
@@ -121,7 +124,38 @@ impl<'c> Session<'c> {
             secrets: Vec::new(),
             secret_count: 0,
             onboarding: Onboarding::default(),
+            parts: Parts::default(),
         }
+    }
+
+    /// Starts the next file of an input made of several (the logs of a support bundle), before
+    /// its first byte is fed: the previous file's last line ends there, no record spans two
+    /// files, and each file's encoding is detected afresh. The report then numbers lines within
+    /// each file and names the file of every evidence line and secret.
+    pub fn begin_file(&mut self, name: &str) {
+        self.end_file();
+        self.parts.begin(name);
+    }
+
+    /// Lists a file of the input that is not read, and why (`not a log`).
+    pub fn skip_file(&mut self, name: &str, why: &str) {
+        self.end_file();
+        self.parts.skip(name, why);
+    }
+
+    /// Says what was wrong with the file just read (it was read all the same).
+    pub fn file_damaged(&mut self, why: &str) {
+        self.parts.damaged(why);
+    }
+
+    fn end_file(&mut self) {
+        if !self.parts.is_open() {
+            return;
+        }
+        let mut lines = std::mem::replace(&mut self.lines, Lines::new());
+        lines.finish(&mut |piece| self.push_line(piece));
+        self.records.end_record();
+        self.parts.close(lines.facts());
     }
 
     /// Feeds the next chunk of input.
@@ -133,14 +167,32 @@ impl<'c> Session<'c> {
 
     /// Ends the input and returns the report.
     pub fn finish(mut self) -> Report {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(&mut |piece| self.push_line(piece));
-        self.records.complete_last();
+        if self.parts.is_empty() {
+            let mut lines = std::mem::take(&mut self.lines);
+            lines.finish(&mut |piece| self.push_line(piece));
+            self.records.complete_last();
+            self.scan_batch();
+            return self.report(lines.facts());
+        }
+        self.end_file();
         self.scan_batch();
-        self.report(lines.facts())
+        let parts = std::mem::take(&mut self.parts);
+        let utf16 = parts.any_utf16();
+        let mut report = self.report(&parts.facts());
+        if utf16 && !report.input.formats.contains(&crate::report::Format::Utf16) {
+            report.input.formats.push(crate::report::Format::Utf16);
+            report.input.formats.sort();
+        }
+        parts.relabel(&mut report);
+        report
     }
 
     fn push_line(&mut self, piece: Piece<'_>) {
+        // Numbered through every file of a several-file input.
+        let piece = Piece {
+            text: piece.text,
+            line: piece.line + self.parts.offset(),
+        };
         let (text, info) = clean_line(piece.text);
         self.records.push(&piece, &text, info);
         if self.records.len() >= BATCH {
@@ -201,6 +253,7 @@ impl<'c> Session<'c> {
                     .lines
                     .partition_point(|l| l.0 <= record_start + f.start);
                 self.secrets.push(SecretFound {
+                    file: None,
                     kind: secrets::KINDS[f.kind].id.to_string(),
                     line: lines.lines[at.saturating_sub(1)].1,
                 });
@@ -245,6 +298,7 @@ impl<'c> Session<'c> {
                 invalid_sequences: facts.invalid_sequences,
                 formats: formats.to_vec(),
                 platform,
+                files: Vec::new(),
             },
             error_lines: self.error_lines.into_iter().rev().collect(),
             error_line_count: self.error_line_count,

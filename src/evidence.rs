@@ -105,6 +105,7 @@ fn clip(
         [start, start + text[s..shown_end].chars().count()]
     });
     EvidenceLine {
+        file: None,
         line,
         text: out,
         span,

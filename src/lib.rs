@@ -21,6 +21,7 @@
 //! [`Report`]. The WebAssembly binding (`src/wasm.rs`) and the CLI (`src/main.rs`) are thin
 //! layers over it.
 
+pub mod bundle;
 mod classify;
 mod confirm;
 mod error;
@@ -29,6 +30,7 @@ mod input;
 mod normalize;
 mod occurrences;
 mod onboarding;
+mod parts;
 pub mod pattern;
 mod rank;
 mod records;
@@ -51,8 +53,8 @@ pub use input::{Encoding, MAX_LINE_PIECE, decode};
 pub use occurrences::MAX_EVIDENCE;
 pub use redact::{Redacted, Replaced, redact};
 pub use report::{
-    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, Format, InputSummary, Level,
-    Onboarding, Report, RulesetInfo, SecretFound, SecretKindInfo,
+    Candidate, Confidence, Diagnosis, Evidence, EvidenceLine, FileSummary, Format, InputSummary,
+    Level, Onboarding, Report, RulesetInfo, SecretFound, SecretKindInfo,
 };
 pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{

@@ -2,7 +2,15 @@
 
 use arc_triage::render::{self, Style};
 use arc_triage::{Classifier, Report, RuleSet, check_samples};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
+
+#[path = "cli/bundle.rs"]
+mod bundle;
+#[path = "cli/input.rs"]
+mod input;
+
+use bundle::Event;
+use input::{Input, describe};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -35,9 +43,6 @@ Options:
 
 Exit status: 0 when something matched, 1 when nothing did, 2 on a usage or read error.
 ";
-
-/// Input is read in chunks of this size, so a file of any size streams in bounded memory.
-const CHUNK: usize = 1 << 20;
 
 enum Action {
     Classify,
@@ -283,35 +288,8 @@ fn json_line(report: &Report, file: Option<&str>) -> String {
 
 fn classify_file(classifier: &Classifier, file: &str) -> Result<Report, String> {
     let mut session = classifier.session();
-    read_input(file, &mut |bytes| session.feed(bytes))?;
+    input::read_into(file, &mut session)?;
     Ok(session.finish())
-}
-
-/// Reads `file` (or standard input for `-`) in chunks, handing each to `consume`.
-fn read_input(file: &str, consume: &mut dyn FnMut(&[u8])) -> Result<(), String> {
-    let mut buf = vec![0u8; CHUNK];
-    let mut feed = |reader: &mut dyn Read, name: &str| -> Result<(), String> {
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => consume(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(format!("{name}: cannot read: {}", describe(&e))),
-            }
-        }
-    };
-    if file == "-" {
-        return feed(&mut std::io::stdin().lock(), "standard input");
-    }
-    let path = std::path::Path::new(file);
-    if path.is_dir() {
-        return Err(format!(
-            "{file}: is a directory; name the log files in it (azcmagent.log, himds.log)"
-        ));
-    }
-    let mut f =
-        std::fs::File::open(path).map_err(|e| format!("{file}: cannot open: {}", describe(&e)))?;
-    feed(&mut f, file)
 }
 
 /// `--redact`: the inputs as one text with every identifier and secret replaced. The exit
@@ -326,26 +304,33 @@ fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
     let mut any_match = false;
     let mut read_error = false;
     for file in &files {
-        let mut bytes = Vec::new();
-        if let Err(message) = read_input(file, &mut |chunk| bytes.extend_from_slice(chunk)) {
-            eprintln!("arc-triage: {message}");
-            read_error = true;
-            continue;
-        }
-        any_match |= !classifier.classify_bytes(&bytes).matches.is_empty();
-        let decoded = arc_triage::decode(&bytes);
-        if files.len() > 1 {
-            let eol = if decoded.contains("\r\n") {
-                "\r\n"
-            } else {
-                "\n"
-            };
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push_str(eol);
+        let sections = match read_sections(classifier, file) {
+            Ok((sections, matched)) => {
+                any_match |= matched;
+                sections
             }
-            text.push_str(&format!("==> {file} <=={eol}"));
+            Err(message) => {
+                eprintln!("arc-triage: {message}");
+                read_error = true;
+                continue;
+            }
+        };
+        let several = files.len() > 1 || sections.len() > 1;
+        for (name, bytes) in sections {
+            let decoded = arc_triage::decode(&bytes);
+            if several {
+                let eol = if decoded.contains("\r\n") {
+                    "\r\n"
+                } else {
+                    "\n"
+                };
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push_str(eol);
+                }
+                text.push_str(&format!("==> {name} <=={eol}"));
+            }
+            text.push_str(&decoded);
         }
-        text.push_str(&decoded);
     }
     let redacted = arc_triage::redact(&text);
     let summary: Vec<String> = redacted
@@ -380,14 +365,43 @@ fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
     }
 }
 
-fn describe(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => {
-            "permission denied (the agent's logs are readable by root / Administrators only)"
-                .to_string()
+/// Named texts: `(name, bytes)`.
+type Sections = Vec<(String, Vec<u8>)>;
+
+/// The texts of one input to redact, each with the name its `==> NAME <==` line gives (the
+/// logs of an archive are each a section, named `FILE.zip: PATH`), and whether the input
+/// matched a rule.
+fn read_sections(classifier: &Classifier, file: &str) -> Result<(Sections, bool), String> {
+    let name = input::display_name(file);
+    match input::open(file)? {
+        Input::Stream(mut reader) => {
+            let mut bytes = Vec::new();
+            input::feed(&mut *reader, file, &mut |chunk| {
+                bytes.extend_from_slice(chunk)
+            })?;
+            let matched = !classifier.classify_bytes(&bytes).matches.is_empty();
+            Ok((vec![(name.to_string(), bytes)], matched))
         }
-        _ => e.to_string(),
+        Input::Archive(mut archive, len) => {
+            let mut session = classifier.session();
+            let mut sections: Sections = Vec::new();
+            bundle::read(&mut *archive, len, &mut |event| match event {
+                Event::Skip(member, why) => session.skip_file(member, &why),
+                Event::Begin(member) => {
+                    session.begin_file(member);
+                    sections.push((format!("{name}: {member}"), Vec::new()));
+                }
+                Event::Bytes(bytes) => {
+                    session.feed(bytes);
+                    if let Some((_, text)) = sections.last_mut() {
+                        text.extend_from_slice(bytes);
+                    }
+                }
+                Event::Damaged(why) => session.file_damaged(&why),
+            })
+            .map_err(|e| format!("{name}: {e}"))?;
+            Ok((sections, !session.finish().matches.is_empty()))
+        }
     }
 }
 

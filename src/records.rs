@@ -26,6 +26,8 @@ pub struct RecordBuffer {
     /// Records `..complete` are decoded; the last one may still grow.
     complete: usize,
     formats: Formats,
+    /// The next line starts a record (set by [`RecordBuffer::end_record`]).
+    break_next: bool,
 }
 
 struct Record {
@@ -65,7 +67,9 @@ impl RecordBuffer {
             .map_or(0, |r| self.pasted.len() - r.pasted.0);
         // A piece of a line cut for length always starts a record: it follows a piece of
         // MAX_LINE_PIECE bytes, longer than any record.
-        let starts = info.starts_record || self.records.is_empty() || record_len > MAX_RECORD;
+        let forced = std::mem::take(&mut self.break_next);
+        let starts =
+            forced || info.starts_record || self.records.is_empty() || record_len > MAX_RECORD;
         if starts {
             self.complete_last();
             self.records.push(Record {
@@ -99,6 +103,13 @@ impl RecordBuffer {
     }
 
     /// Decodes the last record: it is complete once the next one starts, or the input ends.
+    /// Ends the last record: the next line starts a new one whatever it looks like (the next
+    /// file of a several-file input).
+    pub fn end_record(&mut self) {
+        self.complete_last();
+        self.break_next = true;
+    }
+
     pub fn complete_last(&mut self) {
         if self.complete == self.records.len() {
             return;

@@ -46,7 +46,10 @@ fn secret_warning(out: &mut String, report: &Report) {
     for kind in &crate::secrets::KINDS {
         let lines: Vec<String> = (report.secrets.iter())
             .filter(|s| s.kind == kind.id)
-            .map(|s| s.line.to_string())
+            .map(|s| match &s.file {
+                Some(file) => format!("{} {}", crate::parts::base_name(file), s.line),
+                None => s.line.to_string(),
+            })
             .collect();
         if lines.is_empty() {
             continue;
@@ -92,7 +95,11 @@ fn wrap(text: &str, width: usize) -> String {
 pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> String {
     let mut out = String::new();
     let input = &report.input;
-    let read = plural(input.lines, "line", "lines");
+    let mut read = plural(input.lines, "line", "lines");
+    let logs = input.files.iter().filter(|f| f.skipped.is_none()).count();
+    if !input.files.is_empty() {
+        read = format!("{read} of {}", plural(logs as u64, "log", "logs"));
+    }
     let formats = if input.formats.is_empty() {
         String::new()
     } else {
@@ -266,7 +273,15 @@ fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &s
     } else {
         text
     };
-    let _ = writeln!(out, "{indent}{:>6} │ {text}", line.line);
+    match &line.file {
+        // A line of a support bundle's log: the file's path in the archive, and the line there.
+        Some(file) => {
+            let _ = writeln!(out, "{indent}{file}:{} │ {text}", line.line);
+        }
+        None => {
+            let _ = writeln!(out, "{indent}{:>6} │ {text}", line.line);
+        }
+    }
 }
 
 fn indent_all(text: &str, indent: &str) -> String {

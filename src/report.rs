@@ -79,6 +79,25 @@ pub struct InputSummary {
     pub formats: Vec<Format>,
     /// The operating system the log comes from, when its text says (paths, prompts, tools).
     pub platform: Option<Platform>,
+    /// For an archive (a support bundle): every file in it, read or not, in archive order.
+    /// Absent for a single log.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileSummary>,
+}
+
+/// One file of an archive, and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileSummary {
+    /// Its path inside the archive.
+    pub name: String,
+    pub bytes: u64,
+    pub lines: u64,
+    /// `None` when it was not read.
+    pub encoding: Option<Encoding>,
+    /// Why it was not read (`not a log`, `password-protected`), or `None` when it was.
+    pub skipped: Option<String>,
+    /// What was wrong with it when it was read anyway (cut short, checksum).
+    pub damaged: Option<String>,
 }
 
 /// How sure a diagnosis is.
@@ -130,6 +149,9 @@ pub struct Candidate {
 pub struct SecretFound {
     /// One of the ids [`crate::secret_kinds`] describes, e.g. `service-principal-secret`.
     pub kind: String,
+    /// For an archive: the file the secret is in. Absent for a single log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub line: u64,
 }
 
@@ -156,6 +178,11 @@ pub struct Evidence {
 /// window around the match.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct EvidenceLine {
+    /// For an archive: the file the line is in (its path inside the archive). Absent for a
+    /// single log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based, within its file.
     pub line: u64,
     pub text: String,
     /// The matched part of `text`, as `[start, end)` in Unicode scalar values (characters).

@@ -209,9 +209,13 @@ fn non_utf8_and_binary_input_is_read_lossily_and_said_so() {
         &["--json"],
         b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary zip body",
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a ZIP archive without its directory"
+    );
     assert!(
-        text(&out.stderr).contains("ZIP archive"),
+        text(&out.stderr).contains("standard input: this file starts like a ZIP archive"),
         "{}",
         text(&out.stderr)
     );
@@ -548,4 +552,177 @@ fn redact_joins_several_files_with_one_set_of_placeholders() {
         )
     );
     assert!(text(&out.stderr).contains("missing.log: cannot open: no such file"));
+}
+
+/// A support bundle fixture (`tests/bundle/`, written by scripts/bundle-fixtures.mjs).
+fn bundle(name: &str) -> String {
+    format!("{}/tests/bundle/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_support_bundle_is_read_log_by_log_with_evidence_naming_file_and_line() {
+    let zip = bundle("azcmagent-20201020T152324-web01.zip");
+    let out = run(&["--color", "never", &zip], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("2 diagnoses in 21 lines of 3 logs (logrus key=value lines)"),
+        "{stdout}"
+    );
+    for expected in [
+        "Note: Read 3 logs from the archive: azcmagent.log, himds.log, gc_ext.log.",
+        "Note: Not read: agentconfig.json (not a log).",
+        "1. tls-inspection [exact · cause]",
+        "     var/opt/azcmagent/log/azcmagent.log:3 │ time=\"2020-10-20T15:23:24-06:00\" level=error msg=\"«x509: certificate signed by unknown authority»",
+        "2. guest-config-service-error [partial · step]",
+        "     var/lib/GuestConfig/ext_mgr_logs/gc_ext.log:2 │ …26 03:01:21.423]",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n---\n{stdout}");
+    }
+
+    // The same archive through a pipe, as JSON: the files and the evidence's file.
+    let bytes = std::fs::read(&zip).unwrap();
+    let out = run(&["--json"], &bytes);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<String> = (report["input"]["files"].as_array().unwrap().iter())
+        .map(|f| format!("{} {} {}", f["name"], f["lines"], f["skipped"]))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "\"var/opt/azcmagent/log/azcmagent.log\" 5 null",
+            "\"var/opt/azcmagent/log/himds.log\" 13 null",
+            "\"var/opt/azcmagent/agentconfig.json\" 0 \"not a log\"",
+            "\"var/lib/GuestConfig/ext_mgr_logs/gc_ext.log\" 3 null",
+        ]
+    );
+    let first = &report["matches"][0]["evidence"][0]["lines"][0];
+    assert_eq!(first["file"], "var/opt/azcmagent/log/azcmagent.log");
+    assert_eq!(first["line"], 3);
+    assert_eq!(report["matches"][1]["lines"], serde_json::json!([2]));
+}
+
+#[test]
+fn a_windows_bundle_reads_utf16_crlf_logs_and_skips_event_logs() {
+    let out = run(
+        &["--json", &bundle("azcmagent-20201116T101500-SRV01.zip")],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = (report["matches"].as_array().unwrap().iter())
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["provider-not-registered", "agent-service-start-failed"]
+    );
+    let install = &report["matches"][1]["evidence"][0]["lines"][0];
+    assert_eq!(
+        install["file"],
+        "ProgramData/AzureConnectedMachineAgent/Log/installationlog.txt"
+    );
+    let encodings: Vec<&str> = (report["input"]["files"].as_array().unwrap().iter())
+        .map(|f| f["encoding"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(encodings, ["utf8", "utf8", "utf16le", "-"]);
+    assert_eq!(report["input"]["files"][3]["skipped"], "not a log");
+}
+
+#[test]
+fn archives_that_cannot_be_read_exit_2_and_say_why() {
+    for (name, message) in [
+        (
+            "damaged-cut-short.zip",
+            "its directory is missing: it was probably cut short while copying",
+        ),
+        (
+            "password-protected.zip",
+            "the 3 logs in this ZIP archive are password-protected",
+        ),
+        (
+            "too-large.zip",
+            "inflate to 5.9 GB, more than the 1 GB arc-triage reads from one archive",
+        ),
+        (
+            "no-logs.zip",
+            "holds one file, which is not a log (*.log, *.txt)",
+        ),
+    ] {
+        let path = bundle(name);
+        let out = run(&[&path], b"");
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("arc-triage: {path}: ")) && stderr.contains(message),
+            "{name}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn a_damaged_log_in_a_bundle_is_read_and_said_to_be_damaged() {
+    let out = run(&[&bundle("damaged-checksum.zip")], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "Note: var/opt/azcmagent/log/himds.log is damaged: its checksum does not match: some \
+             of its text may be wrong."
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1. tls-inspection"),
+        "the other logs still answer"
+    );
+
+    // A deflated log whose data is cut: what inflated is read, and the rest is said.
+    let mut zip = std::fs::read(bundle("azcmagent-20201020T152324-web01.zip")).unwrap();
+    let at = find(&zip, b"var/opt/azcmagent/log/azcmagent.log").unwrap() + 35;
+    for b in &mut zip[at + 10..at + 60] {
+        *b = 0xff;
+    }
+    let out = run(&[], &zip);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("azcmagent.log is damaged: its compressed data is damaged after"),
+        "{stdout}"
+    );
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn redact_reads_a_bundle_as_one_section_per_log() {
+    let zip = bundle("azcmagent-20201116T101500-SRV01.zip");
+    let out = run(&["--redact", &zip], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let sections: Vec<&str> = (stdout.split("\r\n"))
+        .filter(|l| l.starts_with("==> "))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            format!("==> {zip}: ProgramData/AzureConnectedMachineAgent/Log/azcmagent.log <=="),
+            format!("==> {zip}: ProgramData/AzureConnectedMachineAgent/Log/himds.log <=="),
+            format!(
+                "==> {zip}: ProgramData/AzureConnectedMachineAgent/Log/installationlog.txt <=="
+            ),
+        ]
+    );
+    assert!(
+        stdout.contains("RequestCorrelationId:<correlation-1>"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("c1d985c6-de6c-47f2-a048-b064b6f234aa"));
+    assert!(
+        stdout.contains("Guest Configuration Extension service"),
+        "UTF-16 decoded"
+    );
 }

@@ -24,6 +24,7 @@ fn ids(report: &Report) -> Vec<&str> {
 fn found(kind: &str, line: u64) -> SecretFound {
     SecretFound {
         kind: kind.into(),
+        file: None,
         line,
     }
 }

@@ -31,6 +31,8 @@ pub struct InputFacts {
     pub crlf: bool,
     pub nul_bytes: bool,
     pub zip: bool,
+    /// The facts of several files read as one (the logs of a support bundle).
+    pub bundle: bool,
 }
 
 impl InputFacts {
@@ -40,8 +42,9 @@ impl InputFacts {
         let mut notes = Vec::new();
         if self.zip {
             notes.push(
-                "This is a ZIP archive (probably from `azcmagent logs`). Unzip it and use \
-                 azcmagent.log and himds.log from inside it."
+                "This is a ZIP archive (probably from `azcmagent logs`), read here as if it were \
+                 text. Drop the file on the page, or give it to the arc-triage command, to read \
+                 the logs inside it."
                     .to_string(),
             );
         } else if self.nul_bytes {
@@ -64,7 +67,9 @@ impl InputFacts {
             ));
         }
         // Only a byte-order mark is no text either.
-        if self.lines == 0 {
+        if self.lines == 0 && self.bundle {
+            notes.push("Every log in the archive is empty.".to_string());
+        } else if self.lines == 0 {
             notes.push(
                 "The input is empty. Paste the output of `azcmagent connect --verbose`, or drop \
                  azcmagent.log (see the next steps for where it is)."
