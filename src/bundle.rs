@@ -388,9 +388,12 @@ impl Check {
         taken
     }
 
-    /// Inflated bytes seen so far (including any past the declared size).
-    pub fn seen(&self) -> u64 {
-        self.seen
+    /// What to say when inflating failed part-way (the data is damaged).
+    pub fn inflate_failed(&self) -> String {
+        format!(
+            "its compressed data is damaged after {}; what came before was read",
+            size(self.seen)
+        )
     }
 
     /// `None` when the member inflated to its declared size and checksum; otherwise what is

@@ -1,6 +1,10 @@
 //! The WebAssembly binding: the only module that knows about JavaScript. Every export returns
 //! `Result<_, JsError>`; the values are the same shapes the CLI prints with `--json`.
 
+mod bundle;
+
+pub use bundle::Bundle;
+
 use crate::{Classifier, Error, RuleSet, Session};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -11,7 +15,10 @@ const TS_TYPES: &str = r#"
 export type Confidence = "exact" | "partial";
 export type Kind = "cause" | "code" | "stage";
 export type Level = "debug" | "info" | "warn" | "error" | "fatal";
-export interface EvidenceLine { line: number; text: string; span: [number, number] | null; }
+export interface EvidenceLine {
+  /** For an archive: the log's path inside it. Absent for a single log. */
+  file?: string; line: number; text: string; span: [number, number] | null;
+}
 export interface Evidence { line: number; level: Level | null; lines: EvidenceLine[]; }
 export interface Candidate { id: string; title: string; error: string; }
 export interface SourceLink { label: string; url: string; }
@@ -34,6 +41,8 @@ export interface Report {
   input: {
     bytes: number; lines: number; encoding: string; invalid_sequences: number; formats: string[];
     platform: Platform | null;
+    /** For an archive (a support bundle): every file in it, read or not. Absent otherwise. */
+    files?: FileSummary[];
   };
   error_lines: EvidenceLine[]; error_line_count: number; next_steps: string[]; notes: string[];
   /** Secrets in the input, by kind and line; their values appear nowhere in the report. */
@@ -45,7 +54,17 @@ export interface Onboarding {
   tenant_id: string | null; subscription_id: string | null; resource_group: string | null;
   location: string | null; service_principal_id: string | null; resource_name: string | null;
 }
-export interface SecretFound { kind: string; line: number; }
+export interface SecretFound { kind: string; file?: string; line: number; }
+export interface FileSummary {
+  name: string; bytes: number; lines: number; encoding: string | null;
+  /** Why it was not read (`not a log`), or null. */
+  skipped: string | null;
+  /** What was wrong with it when it was read anyway, or null. */
+  damaged: string | null;
+}
+export interface BundleMember {
+  name: string; method: number; size: number; header: number; skip: string | null;
+}
 export interface SecretKind { kind: string; name: string; rotate: string; sources: string[]; }
 /** What `redact()` replaced: one entry per kind, `count` distinct values in `occurrences` places. */
 export interface Replaced { kind: string; name: string; count: number; occurrences: number; }
@@ -137,6 +156,28 @@ impl Analysis {
         Ok(())
     }
 
+    /// Starts the next log of an archive (before its first byte is fed): lines are numbered
+    /// within it and its evidence names it.
+    #[wasm_bindgen(js_name = beginFile)]
+    pub fn begin_file(&mut self, name: &str) -> Result<(), JsError> {
+        self.session()?.begin_file(name);
+        Ok(())
+    }
+
+    /// Lists a file of an archive that is not read, and why.
+    #[wasm_bindgen(js_name = skipFile)]
+    pub fn skip_file(&mut self, name: &str, why: &str) -> Result<(), JsError> {
+        self.session()?.skip_file(name, why);
+        Ok(())
+    }
+
+    /// Says what was wrong with the log just read.
+    #[wasm_bindgen(js_name = fileDamaged)]
+    pub fn file_damaged(&mut self, why: &str) -> Result<(), JsError> {
+        self.session()?.file_damaged(why);
+        Ok(())
+    }
+
     /// Feeds the next piece of pasted text.
     #[wasm_bindgen(js_name = feedText)]
     pub fn feed_text(&mut self, text: &str) -> Result<(), JsError> {
@@ -197,6 +238,13 @@ pub fn secret_kinds() -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = redactText, unchecked_return_type = "Redacted")]
 pub fn redact_text(text: &str) -> Result<JsValue, JsError> {
     to_js(&crate::redact(text))
+}
+
+/// A file's bytes (UTF-8 or UTF-16, detected) as text, decoded as a classification reads
+/// them, with the file's line endings.
+#[wasm_bindgen(js_name = decodeBytes)]
+pub fn decode_bytes(bytes: &[u8]) -> String {
+    crate::decode(bytes)
 }
 
 /// A file's bytes (UTF-8 or UTF-16, detected), decoded and redacted. Returns `Redacted`.

@@ -4,8 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use arc_triage::wasm::{
-    Analysis, check_rules, classify_bytes, classify_text, prepare, redact_bytes, redact_text,
-    retired, rules,
+    Analysis, Bundle, check_rules, classify_bytes, classify_text, prepare, redact_bytes,
+    redact_text, retired, rules,
 };
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -212,4 +212,78 @@ fn redaction_returns_the_text_and_what_was_replaced_and_survives_garbage() {
     assert!(get(&out, "text").as_string().is_some());
     let out = redact_bytes(&[0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]).expect("a lone surrogate");
     assert_eq!(get(&out, "text"), "\u{fffd}A");
+}
+
+const LINUX_BUNDLE: &[u8] = include_bytes!("bundle/azcmagent-20201020T152324-web01.zip");
+
+#[wasm_bindgen_test]
+fn a_bundle_is_read_through_its_ranges_and_its_logs_checked() {
+    let len = LINUX_BUNDLE.len() as f64;
+    let slice = |r: Vec<f64>| &LINUX_BUNDLE[r[0] as usize..r[1] as usize];
+    let tail = Bundle::tail_range(len);
+    assert_eq!(tail, vec![0.0, len], "a small archive is read whole");
+    let directory = Bundle::locate(slice(tail), len).expect("found");
+    let mut bundle = Bundle::new(slice(directory), len).expect("readable");
+    let members = bundle.members().expect("members");
+    assert_eq!(
+        get(&members, "1.name").as_string().unwrap(),
+        "var/opt/azcmagent/log/himds.log"
+    );
+    assert_eq!(get(&members, "1.method").as_f64(), Some(0.0), "stored");
+    assert_eq!(get(&members, "2.skip").as_string().unwrap(), "not a log");
+    assert!(get(&members, "0.skip").is_null());
+    // The stored himds.log, checked: all of it, then nothing more.
+    let header = get(&members, "1.header").as_f64().unwrap() as usize;
+    let data = bundle
+        .begin(1, &LINUX_BUNDLE[header..header + 30])
+        .expect("its data");
+    let bytes = slice(data);
+    assert_eq!(bundle.accept(bytes), bytes.len());
+    assert_eq!(bundle.end(false), None);
+    assert_eq!(bundle.end(false), None, "nothing begun");
+    bundle.begin(1, &LINUX_BUNDLE[header..header + 30]).unwrap();
+    bundle.accept(&bytes[1..]);
+    assert!(bundle.end(false).unwrap().starts_with("it ends after"));
+    bundle.begin(1, &LINUX_BUNDLE[header..header + 30]).unwrap();
+    assert!(
+        bundle
+            .end(true)
+            .unwrap()
+            .starts_with("its compressed data is damaged")
+    );
+    // Bad calls are errors, not traps.
+    assert!(error_message(bundle.begin(99, &[]).unwrap_err()).contains("no member 99"));
+    assert!(error_message(bundle.begin(0, b"nope").unwrap_err()).contains("its header is missing"));
+    assert!(error_message(Bundle::locate(b"not a zip", 9.0).unwrap_err()).contains("cut short"));
+    assert!(
+        error_message(Bundle::new(b"PK\x01\x02garbage", 1e6).err().unwrap()).contains("damaged")
+    );
+    assert!(error_message(Bundle::new(b"", 0.0).err().unwrap()).contains("no file"));
+}
+
+#[wasm_bindgen_test]
+fn an_analysis_of_several_files_names_them() {
+    let mut analysis = Analysis::new(false).unwrap();
+    analysis.skip_file("agentconfig.json", "not a log").unwrap();
+    analysis.begin_file("a/azcmagent.log").unwrap();
+    analysis.feed(PROVIDER.as_bytes()).unwrap();
+    analysis
+        .file_damaged("its checksum does not match")
+        .unwrap();
+    let report = analysis.finish().unwrap();
+    assert_eq!(
+        get(&report, "matches.0.evidence.0.lines.0.file")
+            .as_string()
+            .unwrap(),
+        "a/azcmagent.log"
+    );
+    assert_eq!(
+        get(&report, "input.files.0.skipped").as_string().unwrap(),
+        "not a log"
+    );
+    assert_eq!(
+        get(&report, "input.files.1.damaged").as_string().unwrap(),
+        "its checksum does not match"
+    );
+    assert!(analysis.begin_file("late.log").is_err(), "finished");
 }

@@ -78,12 +78,7 @@ fn inflate(
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => {
-                return Some(format!(
-                    "its compressed data is damaged after {}; what came before was read",
-                    bundle::size(check.seen())
-                ));
-            }
+            Err(_) => return Some(check.inflate_failed()),
         }
     }
     check.finish()

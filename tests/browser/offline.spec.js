@@ -1,7 +1,8 @@
 // The single file, opened from disk with every network route blocked.
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { test, expect, ROWS, widget, ready } from './fixtures.js';
+import { test, expect, ROWS, widget, ready, dropFile } from './fixtures.js';
 
 const single = pathToFileURL(path.resolve('dist/arc-triage.html')).href;
 
@@ -22,6 +23,19 @@ test('the offline file works from file:// with the network blocked', async ({ pa
     await expect(w.first).toHaveAttribute('data-confidence', 'exact');
   }
   // The only thing the browser ever loaded is the file itself.
+  expect(requests).toEqual([single]);
+});
+
+test('the offline file reads a dropped support bundle with the network blocked', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(single);
+  const w = widget(page);
+  await ready(w);
+  const bytes = fs.readFileSync(path.resolve('tests/bundle/azcmagent-20201020T152324-web01.zip'));
+  await dropFile(page, w, { name: 'azcmagent-20201020T152324-web01.zip', bytes, type: 'application/zip' });
+  await expect(w.first).toHaveAttribute('data-rule-id', 'tls-inspection');
+  await expect(w.first.locator('.log-lines button.line-no').first()).toHaveText('azcmagent.log:3');
   expect(requests).toEqual([single]);
 });
 

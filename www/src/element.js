@@ -133,7 +133,7 @@ export class ArcTriageElement extends HTMLElement {
     root.addEventListener('click', (e) => {
       const goto = e.target.closest?.('button[data-goto-line]');
       if (goto) {
-        this.#selectLine(Number(goto.dataset.gotoLine));
+        this.#selectLine(Number(goto.dataset.gotoLine), goto.dataset.gotoFile);
         return;
       }
       const card = e.target.closest?.('button.card-link[data-card]');
@@ -351,10 +351,12 @@ export class ArcTriageElement extends HTMLElement {
   }
 
   /** Selects line `n` (1-based) of the pasted text in the box; a file's lines are not there. */
-  #selectLine(n) {
+  #selectLine(n, member) {
     const { log, status } = this.#ui;
     if (this.#file) {
-      status.textContent = `Line ${n} is in ${this.#file.name}; the file's text is not shown here.`;
+      status.textContent = member
+        ? `Line ${n} is in ${member}, inside ${this.#file.name}; the archive's text is not shown here.`
+        : `Line ${n} is in ${this.#file.name}; the file's text is not shown here.`;
       return;
     }
     const text = log.value;

@@ -11,10 +11,12 @@ import wasmInit, {
   secretKinds as wasmSecretKinds,
   redactText,
   redactBytes,
+  decodeBytes,
   prepare,
   checkRules as wasmCheckRules,
   Analysis,
 } from 'arc-triage-wasm';
+import { isZip, bundleEvents } from './bundle.js';
 
 /** Inputs above this size are fed in pieces so the page can repaint, report progress and stop. */
 export const CHUNK_BYTES = 1 << 20;
@@ -126,11 +128,52 @@ export function redact(input) {
   return isText ? redactText(input) : redactBytes(input);
 }
 
-/** A dropped file, redacted: its size is checked before a byte of it is read. */
+/**
+ * A dropped file, redacted: its size is checked before a byte of it is read. A support bundle's
+ * logs are redacted as one text, each after a `==> PATH <==` line (as the command line does).
+ */
 export async function redactFile(blob) {
   ready();
+  if (await isZip(blob)) return redactText(await bundleText(blob));
   checkRedactSize(blob.size);
   return redactBytes(new Uint8Array(await blob.arrayBuffer()));
+}
+
+/** The logs of an archive as one text, each decoded and after a `==> PATH <==` line. */
+async function bundleText(blob) {
+  const sections = [];
+  let size = 0;
+  let parts = [];
+  const flush = () => {
+    if (!parts.length) return;
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    sections[sections.length - 1].text = decodeBytes(bytes);
+    parts = [];
+  };
+  for await (const event of bundleEvents(blob)) {
+    if (event.total !== undefined) checkRedactSize(event.total);
+    if (event.begin !== undefined) {
+      flush();
+      sections.push({ name: event.begin, text: '' });
+    }
+    if (event.bytes) {
+      size += event.bytes.length;
+      checkRedactSize(size);
+      parts.push(event.bytes.slice());
+    }
+  }
+  flush();
+  return sections
+    .map(({ name, text }) => {
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      return `==> ${name} <==${eol}${text}${text && !text.endsWith('\n') ? eol : ''}`;
+    })
+    .join('');
 }
 
 function checkRedactSize(size) {
@@ -162,6 +205,9 @@ export function checkRules(files) {
  */
 export async function analyse(input, { signal, onProgress } = {}) {
   await init();
+  if (await isZip(input)) {
+    return analyseBundle(input instanceof Blob ? input : new Blob([input]), { signal, onProgress });
+  }
   const isText = typeof input === 'string';
   const total = isText ? input.length : input.size ?? input.byteLength;
   if (total <= CHUNK_BYTES && !(input instanceof Blob)) {
@@ -189,6 +235,43 @@ export async function analyse(input, { signal, onProgress } = {}) {
       await nextTask();
     }
     if (signal?.aborted) throw abortError();
+    return analysis.finish();
+  } finally {
+    analysis.free();
+  }
+}
+
+/**
+ * Classifies a support bundle (a ZIP archive from `azcmagent logs`): every log in it, inflated
+ * in the browser, as one report whose evidence names the file and the line. Throws, with what to
+ * do, for an archive that cannot be read (damaged, password-protected, too large, no logs).
+ */
+export async function analyseBundle(blob, { signal, onProgress } = {}) {
+  await init();
+  const analysis = new Analysis(false);
+  try {
+    let total = 0;
+    let done = 0;
+    let sinceYield = 0;
+    for await (const event of bundleEvents(blob)) {
+      if (signal?.aborted) throw abortError();
+      if (event.total !== undefined) total = event.total;
+      else if (event.skip !== undefined) analysis.skipFile(event.skip, event.why);
+      else if (event.begin !== undefined) analysis.beginFile(event.begin);
+      else if (event.damaged) analysis.fileDamaged(event.damaged);
+      else if (event.bytes) {
+        analysis.feed(event.bytes);
+        done += event.bytes.length;
+        sinceYield += event.bytes.length;
+        if (sinceYield >= CHUNK_BYTES) {
+          sinceYield = 0;
+          onProgress?.(done, total);
+          await nextTask();
+        }
+      }
+    }
+    if (signal?.aborted) throw abortError();
+    onProgress?.(total, total);
     return analysis.finish();
   } finally {
     analysis.free();

@@ -3,6 +3,7 @@
 import { h, inline } from './dom.js';
 import { rowTable } from './row.js';
 import { problemsOf } from './problems.js';
+import { baseName } from './bundle.js';
 
 const KIND_LABEL = { cause: 'Cause', code: 'Agent error code', stage: 'Failing step' };
 const CONFIDENCE_LABEL = {
@@ -23,6 +24,18 @@ function markedLine(text, span) {
   ];
 }
 
+/**
+ * A line's number, which selects the line in the input when activated; a line of an archive's
+ * log shows its file (`himds.log:12`) and says where it is instead.
+ */
+function lineNumber(l) {
+  if (l.file) {
+    const where = `${l.file}, line ${l.line}`;
+    return h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, 'data-goto-file': l.file, title: where, 'aria-label': where }, `${baseName(l.file)}:${l.line}`);
+  }
+  return h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, title: `Select line ${l.line} in the input`, 'aria-label': `line ${l.line}, select it in the input` }, String(l.line));
+}
+
 function evidenceList(lines) {
   return h(
     'ol',
@@ -32,7 +45,7 @@ function evidenceList(lines) {
         'li',
         { 'data-line': l.line },
         // The element selects the line in the input when its number is activated.
-        h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, title: `Select line ${l.line} in the input`, 'aria-label': `line ${l.line}, select it in the input` }, String(l.line)),
+        lineNumber(l),
         h('code', { class: 'line-text' }, markedLine(l.text, l.span)),
       ),
     ),
@@ -205,7 +218,7 @@ export function noMatch(report) {
 export function secretWarning(report, kinds) {
   if (!report.secret_count) return null;
   const present = kinds
-    .map((k) => ({ ...k, lines: report.secrets.filter((s) => s.kind === k.kind).map((s) => s.line) }))
+    .map((k) => ({ ...k, lines: report.secrets.filter((s) => s.kind === k.kind).map((s) => (s.file ? `${baseName(s.file)} ${s.line}` : s.line)) }))
     .filter((k) => k.lines.length);
   const n = report.secret_count;
   return h(
@@ -386,8 +399,9 @@ export function retiredNotice(retired, titleOf) {
 /** How the input was read, and anything the user should know about it. */
 export function inputSummary(report) {
   const i = report.input;
+  const logs = i.files?.filter((f) => !f.skipped).length;
   const parts = [
-    `${i.lines.toLocaleString('en')} line${i.lines === 1 ? '' : 's'}`,
+    `${i.lines.toLocaleString('en')} line${i.lines === 1 ? '' : 's'}${i.files ? ` in ${logs} log${logs === 1 ? '' : 's'}` : ''}`,
     formatBytes(i.bytes),
     i.encoding,
   ];
@@ -396,7 +410,31 @@ export function inputSummary(report) {
     'div',
     { class: 'input-summary' },
     h('p', null, parts.join(' · ')),
+    i.files ? filesList(i.files) : null,
     report.notes.length ? h('ul', { class: 'notes' }, report.notes.map((n) => h('li', null, n))) : null,
+  );
+}
+
+/** An archive's files: each log with its size and lines, each other file with why it was not read. */
+function filesList(files) {
+  return h(
+    'details',
+    { class: 'bundle-files' },
+    h('summary', null, `Files in the archive (${files.length})`),
+    h(
+      'ul',
+      null,
+      files.map((f) =>
+        h(
+          'li',
+          { 'data-file': f.name, 'data-read': f.skipped ? 'no' : 'yes' },
+          h('code', null, f.name),
+          f.skipped
+            ? ` — not read: ${f.skipped}`
+            : ` — ${f.lines.toLocaleString('en')} line${f.lines === 1 ? '' : 's'}, ${formatBytes(f.bytes)}${f.damaged ? `; damaged: ${f.damaged}` : ''}`,
+        ),
+      ),
+    ),
   );
 }
 

@@ -4,6 +4,7 @@
 import { redact, labels } from './engine.js';
 import { parseProse, forPlatform, filledText } from './prose.js';
 import { problemsOf } from './problems.js';
+import { baseName } from './bundle.js';
 
 const PLATFORM_NAME = { linux: 'Linux', windows: 'Windows' };
 
@@ -36,12 +37,12 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
   problems.forEach(({ diagnosis: d, codes }, i) => {
     const title = n > 1 ? `${i + 1}. ${d.title}` : d.title;
     out.push(md ? `### ${title}` : `${title}\n${'='.repeat(Math.min(title.length, 72))}`, '');
-    const where = `${d.confidence === 'exact' ? 'Exact match' : 'The failing step is known but not its cause'}, log ${d.lines.length === 1 ? 'line' : 'lines'} ${d.lines.join(', ')}.`;
+    const where = `${d.confidence === 'exact' ? 'Exact match' : 'The failing step is known but not its cause'}, ${logOf(d)} ${d.lines.length === 1 ? 'line' : 'lines'} ${d.lines.join(', ')}.`;
     const rowLink = base ? `${base.split('#')[0]}#rule=${encodeURIComponent(d.id)}&v=${encodeURIComponent(version)}` : null;
     out.push(rowLink ? `${where} Row: ${rowLink}` : where, '');
     out.push(md ? `**Cause.** ${paragraphs(d.cause, md)}` : `Cause: ${paragraphs(d.cause, md)}`, '');
     for (const c of codes) {
-      out.push(`${md ? '**Exit code:**' : 'Exit code:'} ${c.title} (log ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}); the cause above explains it.`, '');
+      out.push(`${md ? '**Exit code:**' : 'Exit code:'} ${c.title} (${logOf(c)} ${c.lines.length === 1 ? 'line' : 'lines'} ${c.lines.join(', ')}); the cause above explains it.`, '');
     }
     const fixFor = PLATFORM_NAME[platform];
     out.push(md ? `**Fix${fixFor ? ` (${fixFor})` : ''}.**` : `Fix${fixFor ? ` (${fixFor})` : ''}:`, '');
@@ -53,7 +54,7 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
       for (const c of d.candidates) out.push(`- ${c.title} (${md ? `\`${c.error}\`` : c.error})`);
       out.push('');
     }
-    const evidence = d.evidence.flatMap((e) => e.lines).map((l) => `${l.line}: ${shown(l.text)}`);
+    const evidence = d.evidence.flatMap((e) => e.lines).map((l) => `${lineLabel(l)}: ${shown(l.text)}`);
     if (evidence.length) {
       out.push(md ? `**Evidence**${identifiers ? '' : ' (identifiers replaced by placeholders)'}:` : `Evidence${identifiers ? '' : ' (identifiers replaced by placeholders)'}:`);
       out.push(...codeBlock(evidence, 'text', md), '');
@@ -67,7 +68,7 @@ export function reply(report, { format = 'markdown', identifiers = false, link }
   });
   if (!n) {
     for (const step of report.next_steps ?? []) out.push(`- ${step}`);
-    const lines = (report.error_lines ?? []).map((l) => `${l.line}: ${shown(l.text)}`);
+    const lines = (report.error_lines ?? []).map((l) => `${lineLabel(l)}: ${shown(l.text)}`);
     if (lines.length) {
       out.push('', md ? '**Lines that look like errors:**' : 'Lines that look like errors:', ...codeBlock(lines, 'text', md));
     }
@@ -142,6 +143,17 @@ function fixLines(parsed, md, fill) {
     if (!md) out.push('');
   }
   return out;
+}
+
+/** A line's number, after its file's name for a line of an archive's log (`himds.log:12`). */
+function lineLabel(l) {
+  return l.file ? `${baseName(l.file)}:${l.line}` : String(l.line);
+}
+
+/** Which log a diagnosis's line numbers count in: `log`, or an archive member's file name. */
+function logOf(d) {
+  const file = d.evidence?.[0]?.lines?.[0]?.file;
+  return file ? baseName(file) : 'log';
 }
 
 function codeBlock(lines, language, md) {

@@ -21,7 +21,7 @@ export function skeleton(uid) {
   const parts = {
     log,
     fileInput: h('input', { type: 'file', class: 'file-input', tabindex: '-1', 'aria-hidden': 'true' }),
-    open: h('button', { type: 'button', class: 'open' }, 'Open a log file…'),
+    open: h('button', { type: 'button', class: 'open' }, 'Open a log or ZIP…'),
     clear: h('button', { type: 'button', class: 'clear' }, 'Clear'),
     stop: h('button', { type: 'button', class: 'stop', hidden: true }, 'Stop'),
     progress: h('progress', { class: 'progress', max: '1', value: '0', hidden: true, 'aria-label': 'Analysis progress' }),
@@ -44,7 +44,7 @@ export function skeleton(uid) {
         'div',
         { class: 'actions' },
         parts.open,
-        h('span', { class: 'drop-hint' }, 'or drop a file here'),
+        h('span', { class: 'drop-hint' }, 'or drop a log, or the azcmagent logs ZIP, here'),
         parts.clear,
         parts.stop,
         parts.progress,
@@ -66,7 +66,7 @@ export function skeleton(uid) {
       h('details', { class: 'all-rows' }, h('summary', null, 'Every problem arc-triage knows'), parts.rowsList),
       parts.version,
     ),
-    h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, 'Drop the log file to analyse it here'),
+    h('div', { class: 'drop-overlay', 'aria-hidden': 'true' }, 'Drop the log or ZIP to analyse it here'),
   );
   return { widget, ...parts };
 }
