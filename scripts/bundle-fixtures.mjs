@@ -2,7 +2,7 @@
 // `azcmagent logs` lays them out (the logs under their machine paths), built from the project's
 // own fixture logs, plus damaged variants. The archives are committed; run this again
 // (`node scripts/bundle-fixtures.mjs`) only when their contents should change.
-import { deflateRawSync, crc32 } from 'node:zlib';
+import { zip } from './zip.mjs';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,50 +36,6 @@ const windows = [
   ['ProgramData/AzureConnectedMachineAgent/Log/installationlog.txt', utf16le(crlf(log('tests/fixtures/d8-msi-extension-service.log')))],
   ['ProgramData/AzureConnectedMachineAgent/Log/azcmagent-events.evtx', Buffer.from([0x45, 0x6c, 0x66, 0x46, 0, 0, 0, 0])],
 ];
-
-function zip(members) {
-  const locals = [];
-  const central = [];
-  let offset = 0;
-  for (const [name, content, { stored = false, flags = 0 } = {}] of members) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const folder = name.endsWith('/');
-    const body = folder || stored ? data : deflateRawSync(data, { level: 9 });
-    const method = folder || stored ? 0 : 8;
-    const nameBytes = Buffer.from(name, 'utf8');
-    const fields = (header) => {
-      header.writeUInt16LE(20, 0); // version needed
-      header.writeUInt16LE(flags | 0x0800, 2); // UTF-8 names
-      header.writeUInt16LE(method, 4);
-      header.writeUInt16LE(0x6000, 6); // 12:00:00
-      header.writeUInt16LE(0x5b7a, 8); // 2025-11-26
-      header.writeUInt32LE(crc32(data), 10);
-      header.writeUInt32LE(body.length, 14);
-      header.writeUInt32LE(data.length, 18);
-      header.writeUInt16LE(nameBytes.length, 22);
-      header.writeUInt16LE(0, 24);
-    };
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    fields(local.subarray(4));
-    locals.push(local, nameBytes, body);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(0x0314, 4); // made by: Unix, 2.0
-    fields(entry.subarray(6));
-    entry.writeUInt32LE(offset, 42);
-    central.push(entry, nameBytes);
-    offset += 30 + nameBytes.length + body.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(members.length, 8);
-  end.writeUInt16LE(members.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
 
 /** The archive with every member's declared inflated size set to `size` (a "zip bomb"). */
 function declaring(archive, size) {

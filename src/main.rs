@@ -17,8 +17,9 @@ const USAGE: &str = "\
 Usage: arc-triage [OPTIONS] [FILE ...]
 
 Names the row of the Azure Arc agent troubleshooting table that explains azcmagent / himds output.
-Reads each FILE (azcmagent.log, himds.log, saved console output), or standard input when there is
-no FILE or FILE is `-`. Nothing is sent anywhere.
+Reads each FILE (azcmagent.log, himds.log, saved console output, or the ZIP archive `azcmagent logs`
+writes, whose logs are all read: evidence then names the file inside it), or standard input when
+there is no FILE or FILE is `-`. Nothing is sent anywhere.
 
 Options:
   --json             Print a JSON object per input: {\"matches\": [{\"id\", \"confidence\", \"lines\",
@@ -29,6 +30,7 @@ Options:
   --redact           Print the input with every identifier and secret replaced by a placeholder
                      (<subscription-1>, <machine-1>, 192.0.2.1: one value, one placeholder), ready
                      to attach to a ticket; a summary of what was replaced goes to standard error.
+                     A ZIP archive's logs are printed each after a `==> FILE.zip: PATH <==` line.
                      With --json: {\"text\", \"replaced\": [{\"kind\", \"count\", ...}]}. Several
                      FILEs are printed as one text, each after a `==> FILE <==` line, with the same
                      placeholders throughout

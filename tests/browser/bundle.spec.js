@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { test, expect, widget, ready, dropFile } from './fixtures.js';
+import { zip as makeZip } from '../../scripts/zip.mjs';
 
 const CLI = path.resolve('target/release/arc-triage');
 const BUNDLES = path.resolve('tests/bundle');
@@ -122,4 +123,44 @@ test('Copy redacted log copies every log of the bundle, each after its name, red
   expect(copied).toContain('RequestCorrelationId:<correlation-1>');
   expect(copied).not.toContain('c1d985c6-de6c-47f2-a048-b064b6f234aa');
   expect(copied).toContain('Guest Configuration Extension service');
+});
+
+test('a reply from a bundle names each evidence line by file and line', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const w = await drop(page, LINUX);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'tls-inspection');
+  await w.results.locator('[data-action=copy-reply]').click();
+  await w.results.locator('[data-action=copy-reply-confirm]').click();
+  const reply = await page.evaluate(() => navigator.clipboard.readText());
+  expect(reply).toContain('Exact match, azcmagent.log line 3.');
+  expect(reply).toContain('azcmagent.log:3: time="2020-10-20T15:23:24-06:00" level=error msg="x509: certificate signed by unknown authority.');
+  expect(reply).toContain('gc_ext.log:2: …26 03:01:21.423]');
+});
+
+test('a bundle that inflates to many megabytes shows progress, can be stopped, and is read to its end', async ({ page }) => {
+  test.setTimeout(120_000);
+  const heartbeat = 'time="2024-05-01T10:00:00Z" level=debug msg="Sending heartbeat" Endpoint="https://weu.his.arc.azure.com/machine/status"\n';
+  const lines = Math.ceil((80 << 20) / heartbeat.length);
+  const himds = heartbeat.repeat(lines) + 'time="2024-05-01T10:00:01Z" level=error msg="x509: certificate signed by unknown authority"\n';
+  const big = makeZip([['var/opt/azcmagent/log/himds.log', himds]]);
+  expect(big.length).toBeLessThan(1 << 20);
+  await page.goto('./');
+  const w = widget(page);
+  await ready(w);
+  // Read to its end: the failure on the last line, numbered within himds.log.
+  let started = Date.now();
+  await dropFile(page, w, { name: 'big.zip', bytes: big, type: 'application/zip' });
+  await expect(w.stop).toBeVisible();
+  await expect(w.host.locator('progress')).toBeVisible();
+  await expect(w.first).toHaveAttribute('data-rule-id', 'tls-inspection', { timeout: 60_000 });
+  const whole = Date.now() - started;
+  await expect(w.first.locator('.log-lines button.line-no').first()).toHaveText(`himds.log:${lines + 1}`);
+  // Stopped part-way, it stops then, not after inflating the rest.
+  await dropFile(page, w, { name: 'big.zip', bytes: big, type: 'application/zip' });
+  await expect(w.stop).toBeVisible();
+  started = Date.now();
+  await w.stop.click();
+  await expect(w.status).toHaveText(`Stopped. Nothing from big.zip (${(big.length / 1024).toFixed(1)} KB) was kept.`);
+  const stopping = Date.now() - started;
+  expect(stopping, `stopping took ${stopping} ms; the whole archive ${whole} ms`).toBeLessThan(whole / 2);
 });

@@ -211,7 +211,8 @@ export class ArcTriageElement extends HTMLElement {
     const controller = new AbortController();
     this.#controller = controller;
     const size = this.#file ? this.#file.size : input.length;
-    const big = size > engine.CHUNK_BYTES;
+    // An archive inflates to more than its size says: it always gets Stop and progress.
+    const big = size > engine.CHUNK_BYTES || /\.zip$/i.test(this.#file?.name ?? '');
     const label = this.#file ? `${this.#file.name} (${formatBytes(this.#file.size)})` : 'the pasted text';
     status.textContent = `Analysing ${label}…`;
     stop.hidden = !big;
