@@ -172,17 +172,13 @@ impl<'c> Session<'c> {
             lines.finish(&mut |piece| self.push_line(piece));
             self.records.complete_last();
             self.scan_batch();
-            return self.report(lines.facts());
+            return self.report(lines.facts(), false);
         }
         self.end_file();
         self.scan_batch();
         let parts = std::mem::take(&mut self.parts);
-        let utf16 = parts.any_utf16();
-        let mut report = self.report(&parts.facts());
-        if utf16 && !report.input.formats.contains(&crate::report::Format::Utf16) {
-            report.input.formats.push(crate::report::Format::Utf16);
-            report.input.formats.sort();
-        }
+        // The summary's encoding is the first file's; any UTF-16 file is still a format read.
+        let mut report = self.report(&parts.facts(), parts.any_utf16());
         parts.relabel(&mut report);
         report
     }
@@ -263,7 +259,7 @@ impl<'c> Session<'c> {
         self.records.set_secrets(r, ranges);
     }
 
-    fn report(self, facts: &crate::input::InputFacts) -> Report {
+    fn report(self, facts: &crate::input::InputFacts, utf16: bool) -> Report {
         let set = &self.classifier.set;
         let platform = match self.platform_hits {
             [windows, linux] if windows > linux => Some(Platform::Windows),
@@ -278,7 +274,7 @@ impl<'c> Session<'c> {
         if facts.crlf {
             formats.insert(crate::report::Format::Crlf);
         }
-        if matches!(facts.encoding, Some(Encoding::Utf16le | Encoding::Utf16be)) {
+        if utf16 || matches!(facts.encoding, Some(Encoding::Utf16le | Encoding::Utf16be)) {
             formats.insert(crate::report::Format::Utf16);
         }
         let has_exact = matches.iter().any(|d| d.confidence == Confidence::Exact);
