@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `npm run bench`: native throughput (cargo bench) and the same 10 MB log in headless Chromium,
-# plus the gzip sizes of what ships. Figures, not pass/fail.
+# plus the gzip sizes of what ships, and the CLI on a log and on a support bundle. Figures, not
+# pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo bench --bench throughput
 node scripts/build.mjs >/dev/null
 node scripts/bench-browser.mjs
+cargo build -q --release --bin arc-triage
+node scripts/bench-cli.mjs
