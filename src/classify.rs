@@ -25,6 +25,27 @@ use std::collections::VecDeque;
 
 /// Records are scanned in batches of about this many bytes, so memory stays bounded.
 const BATCH: usize = 4 << 20;
+
+/// The sizes a session cuts its work at. Only tests change them, to reach the edges (a batch
+/// boundary, a line cut for length) with small inputs: the answer must not depend on them.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Bytes of records scanned at once.
+    pub batch: usize,
+    /// A line longer than this is cut into pieces; at least one byte more than the longest
+    /// record (64 KB), so a piece always starts a record.
+    pub line_piece: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            batch: BATCH,
+            line_piece: crate::input::MAX_LINE_PIECE,
+        }
+    }
+}
 /// Error-looking lines kept for the no-match answer.
 pub const MAX_ERROR_LINES: usize = 20;
 
@@ -86,6 +107,18 @@ impl Classifier {
     pub fn text_session(&self) -> Session<'_> {
         Session::with_encoding(self, Some(Encoding::Utf8))
     }
+
+    /// A session of file bytes that cuts its work at other sizes (tests only).
+    #[doc(hidden)]
+    pub fn session_with(&self, limits: Limits) -> Session<'_> {
+        let mut session = self.session();
+        session.limits = Limits {
+            batch: limits.batch.max(1),
+            line_piece: limits.line_piece.max(crate::records::MAX_RECORD + 1),
+        };
+        session.lines.set_piece_limit(session.limits.line_piece);
+        session
+    }
 }
 
 /// One classification in progress.
@@ -105,6 +138,7 @@ pub struct Session<'c> {
     onboarding: Onboarding,
     /// The files of a several-file input; empty for one log.
     parts: Parts,
+    limits: Limits,
 }
 
 impl<'c> Session<'c> {
@@ -125,6 +159,7 @@ impl<'c> Session<'c> {
             secret_count: 0,
             onboarding: Onboarding::default(),
             parts: Parts::default(),
+            limits: Limits::default(),
         }
     }
 
@@ -152,7 +187,9 @@ impl<'c> Session<'c> {
         if !self.parts.is_open() {
             return;
         }
-        let mut lines = std::mem::replace(&mut self.lines, Lines::new());
+        let mut next = Lines::new();
+        next.set_piece_limit(self.limits.line_piece);
+        let mut lines = std::mem::replace(&mut self.lines, next);
         lines.finish(&mut |piece| self.push_line(piece));
         self.records.end_record();
         self.parts.close(lines.facts());
@@ -191,7 +228,7 @@ impl<'c> Session<'c> {
         };
         let (text, info) = clean_line(piece.text);
         self.records.push(&piece, &text, info);
-        if self.records.len() >= BATCH {
+        if self.records.len() >= self.limits.batch {
             self.scan_batch();
         }
     }
@@ -274,7 +311,10 @@ impl<'c> Session<'c> {
         if facts.crlf {
             formats.insert(crate::report::Format::Crlf);
         }
-        if utf16 || matches!(facts.encoding, Some(Encoding::Utf16le | Encoding::Utf16be)) {
+        if utf16
+            || facts.utf16_from_line.is_some()
+            || matches!(facts.encoding, Some(Encoding::Utf16le | Encoding::Utf16be))
+        {
             formats.insert(crate::report::Format::Utf16);
         }
         let has_exact = matches.iter().any(|d| d.confidence == Confidence::Exact);

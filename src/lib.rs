@@ -47,7 +47,7 @@ mod secrets;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use classify::{Classifier, MAX_ERROR_LINES, Session};
+pub use classify::{Classifier, Limits, MAX_ERROR_LINES, Session};
 pub use error::Error;
 pub use input::{Encoding, MAX_LINE_PIECE, decode};
 pub use occurrences::MAX_EVIDENCE;

@@ -9,7 +9,7 @@ use crate::report::{Format, Formats, Level};
 
 /// A record longer than this is split at the next line: headerless input (a tool's raw output)
 /// would otherwise become one record as long as the input.
-const MAX_RECORD: usize = 64 << 10;
+pub const MAX_RECORD: usize = 64 << 10;
 const _: () = assert!(crate::input::MAX_LINE_PIECE > MAX_RECORD);
 
 /// Records not yet scanned.

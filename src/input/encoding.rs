@@ -72,6 +72,16 @@ fn utf16_without_bom(head: &[u8]) -> Option<Encoding> {
     }
 }
 
+/// Whether `window` (at least 8 bytes, at most a few dozen) is UTF-16 little-endian text that
+/// UTF-8 input turned into: every code unit one nonzero byte then a zero (ASCII and Latin-1,
+/// what logs are made of). UTF-8 text never holds a zero byte, so it cannot look like this.
+pub fn utf16_window(window: &[u8]) -> bool {
+    window.len() >= 8
+        && window
+            .chunks(2)
+            .all(|unit| unit[0] != 0 && unit.get(1) == Some(&0))
+}
+
 /// Decodes UTF-8, replacing each invalid sequence with U+FFFD; returns how many were replaced.
 pub fn decode_lossy_into(bytes: &[u8], out: &mut String) -> u64 {
     let mut replaced = 0;

@@ -12,6 +12,15 @@ pub const MAX_LINE_PIECE: usize = 1 << 20;
 
 /// How much is looked at before deciding the encoding.
 const SNIFF_LEN: usize = 4096;
+/// How many bytes decide that UTF-8 input turned into UTF-16 (8 UTF-16 code units).
+const SWITCH_WINDOW: usize = 16;
+
+/// Whether UTF-16 starts at `at` in `bytes`: the window after it is UTF-16 text. `end_known`:
+/// `bytes` runs to the end of the input, so a shorter window is all there is.
+fn switch_at(bytes: &[u8], at: usize, end_known: bool) -> bool {
+    let window = &bytes[at..bytes.len().min(at + SWITCH_WINDOW)];
+    (window.len() == SWITCH_WINDOW || end_known) && encoding::utf16_window(window)
+}
 
 /// A piece of one physical line, handed to the consumer of [`Lines`].
 pub struct Piece<'a> {
@@ -33,6 +42,9 @@ pub struct InputFacts {
     pub zip: bool,
     /// The facts of several files read as one (the logs of a support bundle).
     pub bundle: bool,
+    /// The line from which UTF-8 input turned into UTF-16 (appended by Windows PowerShell 5's
+    /// `>>`), read as UTF-16 from there.
+    pub utf16_from_line: Option<u64>,
 }
 
 impl InputFacts {
@@ -53,6 +65,12 @@ impl InputFacts {
                  its readable text was still checked."
                     .to_string(),
             );
+        }
+        if let Some(line) = self.utf16_from_line {
+            notes.push(format!(
+                "From line {line} on, the input is UTF-16 (what Windows PowerShell 5's `>>` \
+                 appends to a UTF-8 file); it was read as UTF-16 from there."
+            ));
         }
         if self.invalid_sequences > 0 {
             notes.push(format!(
@@ -82,8 +100,11 @@ impl InputFacts {
     }
 }
 
-/// Decodes chunks of bytes and splits them into lines.
-#[derive(Debug, Default)]
+/// Decodes chunks of bytes and splits them into lines. Whatever sizes the chunks have, the
+/// lines, their numbers and the facts are the same: the encoding is decided on exactly the first
+/// [`SNIFF_LEN`] bytes, a CR ending one chunk and an LF starting the next are one line break, a
+/// line too long is cut at the same byte, and a switch to UTF-16 is found by a fixed window.
+#[derive(Debug)]
 pub struct Lines {
     facts: InputFacts,
     sniff: Vec<u8>,
@@ -100,20 +121,50 @@ pub struct Lines {
     text_buf: String,
     /// No decoded byte has been split into lines yet (a byte-order mark may follow).
     at_start: bool,
+    /// A line longer than this is cut into pieces ([`MAX_LINE_PIECE`] unless a test says).
+    piece_limit: usize,
+    /// The last bytes of UTF-8 input, not split yet: a switch to UTF-16 may start in them.
+    carry: Vec<u8>,
+    /// The caller gave the encoding (text, not bytes): it never changes.
+    assumed: bool,
+}
+
+impl Default for Lines {
+    fn default() -> Self {
+        Lines::new()
+    }
 }
 
 impl Lines {
     pub fn new() -> Self {
         Lines {
+            facts: InputFacts::default(),
+            sniff: Vec::new(),
+            decided: false,
+            pending: Vec::new(),
+            pending_cr: false,
+            utf16: None,
+            utf16_buf: Vec::new(),
+            line: 0,
+            piece_continues: false,
+            text_buf: String::new(),
             at_start: true,
-            ..Self::default()
+            piece_limit: MAX_LINE_PIECE,
+            carry: Vec::new(),
+            assumed: false,
         }
+    }
+
+    /// Cuts lines longer than `limit` bytes (tests make it small to reach the cut cheaply).
+    pub fn set_piece_limit(&mut self, limit: usize) {
+        self.piece_limit = limit.max(1);
     }
 
     /// Skips detection: the caller knows the encoding (text from a `str` is UTF-8).
     pub fn assume(&mut self, encoding: Encoding) {
         self.facts.encoding = Some(encoding);
         self.decided = true;
+        self.assumed = true;
     }
 
     pub fn facts(&self) -> &InputFacts {
@@ -134,8 +185,9 @@ impl Lines {
             if self.sniff.len() < SNIFF_LEN {
                 return;
             }
+            // Decided on the same bytes however the reads were cut.
             let sniffed = std::mem::take(&mut self.sniff);
-            self.decide(&sniffed);
+            self.decide(&sniffed[..SNIFF_LEN]);
             self.push_decoded(&sniffed, emit);
             return;
         }
@@ -148,6 +200,9 @@ impl Lines {
             let sniffed = std::mem::take(&mut self.sniff);
             self.decide(&sniffed);
             self.push_decoded(&sniffed, emit);
+        }
+        if self.utf16.is_none() && !self.assumed {
+            self.push_utf8(&[], true, emit);
         }
         if let Some(decoder) = self.utf16.as_mut() {
             self.facts.invalid_sequences += decoder.finish(&mut self.pending);
@@ -188,12 +243,79 @@ impl Lines {
                 if at_start {
                     bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
                 }
-                self.split(bytes, emit);
+                if self.assumed {
+                    self.split(bytes, emit);
+                } else {
+                    self.push_utf8(bytes, false, emit);
+                }
             }
         }
     }
 
+    /// UTF-8 bytes, watched for where UTF-16 starts (a file PowerShell 5 appended to with `>>`):
+    /// the first position whose next [`SWITCH_WINDOW`] bytes are UTF-16 text (see
+    /// [`encoding::utf16_window`]). The last bytes of each chunk wait in `carry` until the window
+    /// after them is known, so the same position is found however the input is cut.
+    fn push_utf8(&mut self, bytes: &[u8], last: bool, emit: &mut dyn FnMut(Piece<'_>)) {
+        if !self.carry.is_empty() {
+            let mut joint = std::mem::take(&mut self.carry);
+            let carried = joint.len();
+            let taken = bytes.len().min(SWITCH_WINDOW);
+            joint.extend_from_slice(&bytes[..taken]);
+            if joint.len() < carried + SWITCH_WINDOW - 1 && !last && taken == bytes.len() {
+                // Not enough yet to decide for every carried position.
+                self.carry = joint;
+                return;
+            }
+            let end_known = last && taken == bytes.len();
+            if let Some(at) = (0..carried).find(|&i| switch_at(&joint, i, end_known)) {
+                let mut rest = joint;
+                rest.truncate(carried);
+                self.split(&rest[..at], emit);
+                self.switch_to_utf16();
+                let mut stream = rest.split_off(at);
+                stream.extend_from_slice(bytes);
+                self.push_decoded(&stream, emit);
+                return;
+            }
+            joint.truncate(carried);
+            self.split(&joint, emit);
+        }
+        let hold = if last {
+            0
+        } else {
+            bytes.len().min(SWITCH_WINDOW - 1)
+        };
+        let decided = bytes.len() - hold;
+        let switch = memchr::memchr_iter(0, bytes)
+            .filter_map(|nul| nul.checked_sub(1))
+            .take_while(|&at| at < decided)
+            .find(|&at| switch_at(bytes, at, last));
+        if let Some(at) = switch {
+            self.split(&bytes[..at], emit);
+            self.switch_to_utf16();
+            self.push_decoded(&bytes[at..], emit);
+            return;
+        }
+        self.split(&bytes[..decided], emit);
+        self.carry.extend_from_slice(&bytes[decided..]);
+    }
+
+    /// From here on the input is UTF-16 little-endian; a byte-order mark before it (read as
+    /// UTF-8 so far, so at the end of the pending line) is dropped.
+    fn switch_to_utf16(&mut self) {
+        if self.pending.ends_with(&[0xff, 0xfe]) {
+            self.pending.truncate(self.pending.len() - 2);
+        }
+        self.utf16 = Some(Utf16Decoder::new(Encoding::Utf16le));
+        self.facts.utf16_from_line = Some(self.line + u64::from(!self.piece_continues));
+    }
+
     fn split(&mut self, mut bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>)) {
+        if bytes.is_empty() {
+            // Nothing decoded yet (half a UTF-16 unit): a CR waiting for its LF keeps waiting.
+            return;
+        }
         if self.pending_cr {
             self.pending_cr = false;
             if bytes.first() == Some(&b'\n') {
@@ -202,7 +324,7 @@ impl Lines {
             }
         }
         while let Some(i) = memchr::memchr2(b'\n', b'\r', bytes) {
-            if self.pending.is_empty() && !self.piece_continues && i <= MAX_LINE_PIECE {
+            if self.pending.is_empty() && !self.piece_continues && i <= self.piece_limit {
                 // The whole line is in this chunk: hand it over without copying.
                 self.emit_bytes(&bytes[..i], emit, false);
             } else {
@@ -226,19 +348,34 @@ impl Lines {
     }
 
     fn append_pending(&mut self, mut bytes: &[u8], emit: &mut dyn FnMut(Piece<'_>)) {
-        while self.pending.len() + bytes.len() > MAX_LINE_PIECE {
-            let room = MAX_LINE_PIECE - self.pending.len();
-            // Cut before a UTF-8 continuation byte never splits a character.
-            let mut cut = room.min(bytes.len());
-            while cut > 0 && cut < bytes.len() && (bytes[cut] & 0xc0) == 0x80 {
+        let limit = self.piece_limit;
+        while self.pending.len() + bytes.len() > limit {
+            // The cut is at the limit, moved back before the character the limit falls in
+            // (at most 3 continuation bytes): where it falls in the line, not in the chunk.
+            let held = self.pending.len();
+            let at = |i: usize| {
+                if i < held {
+                    self.pending[i]
+                } else {
+                    bytes[i - held]
+                }
+            };
+            let mut cut = limit;
+            while cut > limit.saturating_sub(3) && cut > 0 && at(cut) & 0xc0 == 0x80 {
                 cut -= 1;
             }
-            if cut == 0 && self.pending.is_empty() {
-                cut = room.min(bytes.len());
+            if cut == 0 || at(cut) & 0xc0 == 0x80 {
+                cut = limit; // not a character boundary within reach: not UTF-8 there anyway
             }
-            self.pending.extend_from_slice(&bytes[..cut]);
-            bytes = &bytes[cut..];
-            self.emit_line(emit, true);
+            if cut >= held {
+                self.pending.extend_from_slice(&bytes[..cut - held]);
+                bytes = &bytes[cut - held..];
+                self.emit_line(emit, true);
+            } else {
+                let next = self.pending.split_off(cut);
+                self.emit_line(emit, true);
+                self.pending = next;
+            }
         }
         self.pending.extend_from_slice(bytes);
     }

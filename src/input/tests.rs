@@ -213,3 +213,122 @@ fn an_endless_run_of_invalid_bytes_is_still_cut() {
     assert_eq!(shape, [(1, false), (1, true)]);
     assert_eq!(facts.invalid_sequences, MAX_LINE_PIECE as u64 + 5);
 }
+
+/// Every line piece `bytes` make when fed in pieces of `size` (0: whole), and the facts.
+fn cut(bytes: &[u8], size: usize, limit: usize) -> (Vec<(u64, String, bool)>, InputFacts) {
+    let mut lines = Lines::new();
+    lines.set_piece_limit(limit);
+    let chunks: Vec<&[u8]> = if size == 0 {
+        vec![bytes]
+    } else {
+        bytes.chunks(size).collect()
+    };
+    pieces(lines, &chunks)
+}
+
+fn utf16le(text: &str, bom: bool) -> Vec<u8> {
+    let mut out = if bom { vec![0xff, 0xfe] } else { Vec::new() };
+    out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    out
+}
+
+/// The same lines and facts whatever the chunk size, as when read whole.
+fn same_whatever_the_cut(bytes: &[u8], limit: usize) -> (Vec<(u64, String, bool)>, InputFacts) {
+    let whole = cut(bytes, 0, limit);
+    for size in [1, 2, 3, 7, 15, 16, 17, 1000, 4095, 4096, 4097] {
+        assert_eq!(cut(bytes, size, limit), whole, "pieces of {size} bytes");
+    }
+    whole
+}
+
+#[test]
+fn utf16_crlf_read_a_byte_at_a_time_is_one_line_break() {
+    // Longer than the sniffing window, so the pieces really stream through the decoder.
+    let bytes = utf16le(&"first\r\nsecond\r\n\r\nfourth\r\n".repeat(200), true);
+    assert!(bytes.len() > SNIFF_LEN * 2);
+    let (out, facts) = same_whatever_the_cut(&bytes, MAX_LINE_PIECE);
+    let texts: Vec<(u64, &str)> = out[796..]
+        .iter()
+        .map(|(n, t, _)| (*n, t.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [(797, "first"), (798, "second"), (799, ""), (800, "fourth")]
+    );
+    assert!(facts.crlf);
+    assert_eq!(facts.lines, 800);
+}
+
+#[test]
+fn the_encoding_is_decided_on_the_same_first_bytes_however_they_arrive() {
+    // 4,000 bytes of UTF-8, then UTF-16: the first 4,096 bytes decide (UTF-8), whether the reads
+    // bring 4,096 bytes or 5,000 at a time.
+    let mut bytes = "x".repeat(3999).into_bytes();
+    bytes.push(b'\n');
+    bytes.extend(utf16le(&"ERROR in UTF-16\r\n".repeat(40), false));
+    let (_, facts) = same_whatever_the_cut(&bytes, MAX_LINE_PIECE);
+    assert_eq!(facts.encoding, Some(Encoding::Utf8));
+    assert_eq!(cut(&bytes, 5000, MAX_LINE_PIECE).1, facts);
+}
+
+#[test]
+fn utf16_appended_to_utf8_is_read_as_utf16_from_where_it_starts() {
+    // What `>>` in Windows PowerShell 5 does to a UTF-8 log: UTF-16 LE appended, here with a
+    // byte-order mark, after more than the sniffing window of UTF-8.
+    let head = "time=\"2024-01-01T00:00:00Z\" level=info msg=\"one line of UTF-8\"\n".repeat(80);
+    let mut bytes = head.clone().into_bytes();
+    bytes.extend(utf16le(
+        "PS C:\\> azcmagent show\r\nAgent Status : Disconnected ✓\r\n",
+        true,
+    ));
+    let (out, facts) = same_whatever_the_cut(&bytes, MAX_LINE_PIECE);
+    assert_eq!(facts.encoding, Some(Encoding::Utf8));
+    assert_eq!(facts.utf16_from_line, Some(81));
+    let tail: Vec<&str> = out[80..].iter().map(|(_, t, _)| t.as_str()).collect();
+    assert_eq!(
+        tail,
+        ["PS C:\\> azcmagent show", "Agent Status : Disconnected ✓"]
+    );
+    assert_eq!(facts.lines, 82);
+    assert_eq!(facts.invalid_sequences, 0, "the byte-order mark is dropped");
+    assert!(facts.notes(true)[0].starts_with("From line 81 on, the input is UTF-16"));
+    // Without a mark, and starting with an empty line, as appended output often does.
+    let mut bare = head.into_bytes();
+    bare.extend(utf16le("\r\nAgent Status : Connected\r\n", false));
+    let (out, facts) = same_whatever_the_cut(&bare, MAX_LINE_PIECE);
+    let tail: Vec<&str> = out[80..].iter().map(|(_, t, _)| t.as_str()).collect();
+    assert_eq!(tail, ["", "Agent Status : Connected"]);
+    assert_eq!(facts.utf16_from_line, Some(81));
+}
+
+#[test]
+fn utf8_without_zero_bytes_never_turns_into_utf16() {
+    let text = "é✓ ordinary text, Ünïcödé included\r\n".repeat(300);
+    let (out, facts) = same_whatever_the_cut(text.as_bytes(), MAX_LINE_PIECE);
+    assert_eq!(facts.utf16_from_line, None);
+    assert_eq!(out.len(), 300);
+    // Zero bytes that are not UTF-16 text (binary) do not switch either.
+    let binary: Vec<u8> = (0..6000u32).map(|i| (i * 37 % 251) as u8).collect();
+    assert_eq!(
+        same_whatever_the_cut(&binary, MAX_LINE_PIECE)
+            .1
+            .utf16_from_line,
+        None
+    );
+}
+
+#[test]
+fn a_line_too_long_is_cut_at_the_same_byte_however_it_arrives() {
+    // A three-byte character straddles the cut: the piece ends before it, in every chunking.
+    let line = format!("{}✓✓✓ and more text after the cut\n", "a".repeat(4998));
+    let (out, _) = same_whatever_the_cut(line.as_bytes(), 5000);
+    assert_eq!(out[0], (1, "a".repeat(4998), false));
+    assert!(out[1].1.starts_with("✓✓"), "{:?}", &out[1].1[..10]);
+    assert!(out[1].2, "the next piece continues line 1");
+    // Not UTF-8 where the cut falls: cut at the limit exactly.
+    let mut junk = vec![b'a'; 4997];
+    junk.extend([0x80; 10]);
+    let (out, facts) = same_whatever_the_cut(&junk, 5000);
+    assert_eq!(out[0].1.chars().count(), 4997 + 3);
+    assert_eq!(facts.invalid_sequences, 10);
+}
