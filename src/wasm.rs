@@ -83,10 +83,22 @@ thread_local! {
     static CLASSIFIER: OnceCell<Result<&'static Classifier, Error>> = const { OnceCell::new() };
 }
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// A panic (nothing user-supplied should cause one: this is the net) is written to the console
+/// with its message and place instead of a bare "unreachable"; the call that panicked then fails
+/// in JavaScript. Eight lines of ours instead of `console_error_panic_hook`, which is archived.
 #[wasm_bindgen(start)]
 fn start() {
-    #[cfg(feature = "console_error_panic_hook")]
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!(
+            "arc-triage: internal error, please report it with the input that caused it: {info}"
+        ));
+    }));
 }
 
 fn with_classifier<T>(
