@@ -25,6 +25,9 @@ use std::collections::VecDeque;
 
 /// Records are scanned in batches of about this many bytes, so memory stays bounded.
 const BATCH: usize = 4 << 20;
+/// ... or of this many lines, whichever comes first: a line costs about 40 bytes of bookkeeping
+/// however short it is, so 10 MB of empty lines would otherwise be one batch of 10 million.
+const BATCH_LINES: usize = 1 << 16;
 
 /// The sizes a session cuts its work at. Only tests change them, to reach the edges (a batch
 /// boundary, a line cut for length) with small inputs: the answer must not depend on them.
@@ -33,6 +36,8 @@ const BATCH: usize = 4 << 20;
 pub struct Limits {
     /// Bytes of records scanned at once.
     pub batch: usize,
+    /// Lines of records scanned at once.
+    pub batch_lines: usize,
     /// A line longer than this is cut into pieces; at least one byte more than the longest
     /// record (64 KB), so a piece always starts a record.
     pub line_piece: usize,
@@ -42,6 +47,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             batch: BATCH,
+            batch_lines: BATCH_LINES,
             line_piece: crate::input::MAX_LINE_PIECE,
         }
     }
@@ -114,6 +120,7 @@ impl Classifier {
         let mut session = self.session();
         session.limits = Limits {
             batch: limits.batch.max(1),
+            batch_lines: limits.batch_lines.max(1),
             line_piece: limits.line_piece.max(crate::records::MAX_RECORD + 1),
         };
         session.lines.set_piece_limit(session.limits.line_piece);
@@ -228,7 +235,9 @@ impl<'c> Session<'c> {
         };
         let (text, info) = clean_line(piece.text);
         self.records.push(&piece, &text, info);
-        if self.records.len() >= self.limits.batch {
+        if self.records.len() >= self.limits.batch
+            || self.records.line_count() >= self.limits.batch_lines
+        {
             self.scan_batch();
         }
     }
@@ -343,5 +352,25 @@ impl<'c> Session<'c> {
             secret_count: self.secret_count,
             onboarding: self.onboarding,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_held_at_once_are_bounded_however_short_they_are() {
+        let classifier = Classifier::builtin().unwrap();
+        let mut session = classifier.session();
+        let empty = vec![b'\n'; 10_000];
+        for _ in 0..30 {
+            session.feed(&empty);
+            assert!(session.records.line_count() <= BATCH_LINES);
+        }
+        session.feed(b"x509: certificate signed by unknown authority\n");
+        let report = session.finish();
+        assert_eq!(report.input.lines, 300_001);
+        assert_eq!(report.matches[0].lines, [300_001]);
     }
 }

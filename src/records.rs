@@ -97,6 +97,11 @@ impl RecordBuffer {
         self.pasted.len()
     }
 
+    /// Line pieces held (complete records' and the growing one's).
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
     /// Formats seen in every line pushed so far.
     pub fn formats(&self) -> Formats {
         self.formats

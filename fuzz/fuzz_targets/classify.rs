@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let whole = serde_json::to_string(&CLASSIFIER.classify_bytes(input)).unwrap();
     let limits = Limits {
         batch: 64 + usize::from(*batch) * 64,
+        batch_lines: 1 + usize::from(*batch),
         ..Limits::default()
     };
     let mut session = CLASSIFIER.session_with(limits);
