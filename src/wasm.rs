@@ -12,7 +12,11 @@ export type Confidence = "exact" | "partial";
 export type Kind = "cause" | "code" | "stage";
 export type Level = "debug" | "info" | "warn" | "error" | "fatal";
 export interface EvidenceLine { line: number; text: string; span: [number, number] | null; }
-export interface Evidence { line: number; level: Level | null; lines: EvidenceLine[]; }
+/** An occurrence: its lines (decoded: escapes undone), and the input's line just before and just after it (not evidence, `span` null), when there is one and it is not blank. */
+export interface Evidence {
+  line: number; level: Level | null; lines: EvidenceLine[];
+  before: EvidenceLine | null; after: EvidenceLine | null;
+}
 export interface Candidate { id: string; title: string; error: string; }
 export interface SourceLink { label: string; url: string; }
 export type Platform = "windows" | "linux";
