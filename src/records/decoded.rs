@@ -126,3 +126,45 @@ fn first(len: usize, pred: impl Fn(usize) -> bool) -> usize {
     }
     lo
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::decode_record;
+
+    /// A record wrapped in the middle of an escape, with a secret whose pasted range starts
+    /// inside another escape.
+    #[test]
+    fn lines_and_secrets_move_into_the_decoded_text() {
+        let (one, two) = (r#"msg="x \"q"#, r#"uoted\" k=\u0041bcdef""#);
+        let pasted = format!("{one}{two}");
+        let decoded = decode_record(&pasted);
+        assert_eq!(decoded.text, r#"msg="x "quoted" k=Abcdef""#);
+        let secret_start = pasted.find("0041").unwrap();
+        let record = DecodedRecord::new(
+            &decoded.text,
+            decoded.map.as_ref(),
+            Pasted {
+                len: pasted.len(),
+                lines: &[(0, 1), (one.len(), 2)],
+                secrets: &[(secret_start, pasted.len() - 1)],
+            },
+            None,
+        );
+        let line = |i: usize| {
+            let l = record.line(i);
+            (l.number, l.text.into_owned(), l.secrets)
+        };
+        let masked_from = r#"uoted" k="#.len();
+        assert_eq!(line(0), (1, r#"msg="x "q"#.to_string(), vec![]));
+        assert_eq!(
+            line(1),
+            (
+                2,
+                r#"uoted" k=Abcdef""#.to_string(),
+                vec![(masked_from, masked_from + "Abcdef".len())]
+            ),
+            "the character the escape spells is hidden with the rest of the value"
+        );
+    }
+}
