@@ -190,8 +190,14 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         }
     );
     for e in &d.evidence {
+        if let Some(line) = &e.before {
+            context_line(out, line, style, "     ");
+        }
         for line in &e.lines {
             evidence_line(out, line, style, "     ");
+        }
+        if let Some(line) = &e.after {
+            context_line(out, line, style, "     ");
         }
     }
     if !d.candidates.is_empty() {
@@ -234,7 +240,23 @@ fn sources_line(sources: &[SourceLink], checked: &str) -> String {
     format!("{}\nchecked {checked}", list.join("\n"))
 }
 
+/// A line of context beside the evidence: `┆` instead of `│` after its number, and dim on a
+/// terminal.
+fn context_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &str) {
+    let text = shown(line, style);
+    let _ = match style {
+        Style::Plain => writeln!(out, "{indent}{:>6} ┆ {text}", line.line),
+        Style::Ansi => writeln!(out, "\u{1b}[2m{indent}{:>6} ┆ {text}\u{1b}[0m", line.line),
+    };
+}
+
 fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &str) {
+    let text = shown(line, style);
+    let _ = writeln!(out, "{indent}{:>6} │ {text}", line.line);
+}
+
+/// A line's text with its span marked, safe to print on a terminal.
+fn shown(line: &EvidenceLine, style: Style) -> String {
     let text = match line.span {
         Some([s, e]) => {
             let chars: Vec<char> = line.text.chars().collect();
@@ -261,12 +283,11 @@ fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &s
             }
         })
         .collect();
-    let text = if style == Style::Plain {
+    if style == Style::Plain {
         text.replace('\u{1b}', "␛")
     } else {
         text
-    };
-    let _ = writeln!(out, "{indent}{:>6} │ {text}", line.line);
+    }
 }
 
 fn indent_all(text: &str, indent: &str) -> String {
