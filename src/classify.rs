@@ -253,6 +253,7 @@ impl<'c> Session<'c> {
         for &r in &scan.secret_records {
             self.find_secrets(r);
         }
+        self.occurrences.add_line_after(&self.records);
         for &r in &scan.onboarding_records {
             onboarding::read_record(&self.records.lines(r), &mut self.onboarding);
         }
@@ -267,7 +268,7 @@ impl<'c> Session<'c> {
             }
         }
         for r in scan.error_records {
-            if let Some(line) = error_line(&self.records.lines(r)) {
+            if let Some(line) = error_line(&self.records.decoded_record(r)) {
                 self.error_line_count += 1;
                 self.error_lines.push_back(line);
                 if self.error_lines.len() > MAX_ERROR_LINES {

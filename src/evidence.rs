@@ -1,7 +1,11 @@
-//! Evidence: the pasted lines a match covers, each clipped around its part of the match, and
-//! the error-looking lines shown when nothing matched.
+//! Evidence: the lines a match covers, each clipped around its part of the match, with a line
+//! of context on each side; and the error-looking lines shown when nothing matched.
+//!
+//! Every line is shown decoded, as the rules matched it: escapes undone, so a JSON error body
+//! reads as JSON. Decoding turns an escaped line break (`\n`) inside a value into a space, as
+//! it does for the rules, so one shown line is still one physical line of the input.
 
-use crate::records::RecordLines;
+use crate::records::{After, DecodedLine, DecodedRecord, RecordBuffer};
 use crate::report::{Evidence, EvidenceLine};
 use crate::secrets::mask;
 
@@ -10,9 +14,12 @@ pub const CONTEXT: usize = 120;
 /// Longest matched text shown in an evidence line.
 const MAX_SHOWN_SPAN: usize = 600;
 
-/// The lines of a record that the pasted span `[start, end)` covers.
-pub fn evidence(record: &RecordLines<'_>, start: usize, end: usize) -> Evidence {
-    let lines = record.lines;
+/// The evidence for the match `[start, end)` in complete record `r`'s decoded text, and
+/// whether its `after` line waits for the next batch ([`After::NotYet`]; see
+/// [`context_line`]).
+pub fn evidence(buffer: &RecordBuffer, r: usize, start: usize, end: usize) -> (Evidence, bool) {
+    let record = buffer.decoded_record(r);
+    let lines = &record.lines;
     let first = lines.partition_point(|l| l.0 <= start).saturating_sub(1);
     let last = lines
         .partition_point(|l| l.0 < end)
@@ -22,63 +29,64 @@ pub fn evidence(record: &RecordLines<'_>, start: usize, end: usize) -> Evidence 
     for i in first..=last {
         // No two lines here are pieces of one physical line: a piece is cut at MAX_LINE_PIECE,
         // far past MAX_RECORD, so the next piece starts a record of its own.
-        let (line_start, number) = lines[i];
-        let line_end = lines.get(i + 1).map_or(record.end, |l| l.0);
-        let seg = record
-            .text
-            .as_bytes()
-            .get(line_start..line_end)
-            .unwrap_or_default();
+        let (line_start, line_end) = record.range(i);
         let s = start.clamp(line_start, line_end) - line_start;
         let e = end.clamp(line_start, line_end) - line_start;
-        let secrets = secrets_within(record, line_start, line_end);
-        out.push(clip(
-            seg,
-            Some((s, e)).filter(|(s, e)| e > s),
-            number,
-            &secrets,
-        ));
+        let line = record.line(i);
+        let span = Some((s, e)).filter(|(s, e)| e > s);
+        out.push(clip(&line.text, span, line.number, &line.secrets));
     }
-    Evidence {
-        line: out.first().map_or(0, |l| l.line),
+    let first_number = lines[first].1;
+    let last_number = lines[last].1;
+    let before = match first.checked_sub(1) {
+        Some(i) => Some(record.line(i)),
+        None => buffer.line_before(r),
+    };
+    let (after, pending) = match lines.get(last + 1) {
+        Some(_) => (Some(record.line(last + 1)), false),
+        None => match buffer.line_after(r) {
+            After::Line(line) => (Some(line), false),
+            After::End => (None, false),
+            After::NotYet => (None, true),
+        },
+    };
+    let evidence = Evidence {
+        line: first_number,
         level: record.level,
         lines: out,
+        before: before.and_then(|l| context_line(l, first_number)),
+        after: after.and_then(|l| context_line(l, last_number)),
+    };
+    (evidence, pending)
+}
+
+/// A line of context beside evidence line `beside`: `None` when it is blank, or another piece of
+/// the same physical line (a line cut for length).
+pub fn context_line(line: DecodedLine<'_>, beside: u64) -> Option<EvidenceLine> {
+    if line.number == beside || line.text.trim().is_empty() {
+        return None;
     }
+    Some(clip(&line.text, None, line.number, &line.secrets))
 }
 
 /// The first line of a record, as an error line for the no-match answer; `None` when empty.
-pub fn error_line(record: &RecordLines<'_>) -> Option<EvidenceLine> {
-    let (start, number) = record.lines[0];
-    let end = record
-        .lines
-        .get(1)
-        .map(|l| l.0)
-        .filter(|e| *e <= record.end)
-        .unwrap_or(record.end);
-    let secrets = secrets_within(record, start, end);
-    let line = clip(&record.text.as_bytes()[start..end], None, number, &secrets);
+pub fn error_line(record: &DecodedRecord<'_>) -> Option<EvidenceLine> {
+    let line = record.line(0);
+    let line = clip(&line.text, None, line.number, &line.secrets);
     (!line.text.is_empty()).then_some(line)
 }
 
-/// The record's secrets that fall in `[start, end)` of its text, relative to `start`.
-fn secrets_within(record: &RecordLines<'_>, start: usize, end: usize) -> Vec<(usize, usize)> {
-    (record.secrets.iter())
-        .filter(|&&(s, e)| e > start && s < end)
-        .map(|&(s, e)| (s.max(start) - start, e.min(end) - start))
-        .collect()
-}
-
-/// Builds an evidence line from a cleaned line, its `secrets` (byte ranges) masked, clipped
+/// Builds an evidence line from a decoded line, its `secrets` (byte ranges) masked, clipped
 /// around the byte span `[s, e)`.
 fn clip(
-    seg: &[u8],
+    seg: &str,
     span: Option<(usize, usize)>,
     line: u64,
     secrets: &[(usize, usize)],
 ) -> EvidenceLine {
     // The haystack is built from `str`s; a match edge may still fall inside a character because
     // patterns run on bytes, so edges are widened to character boundaries.
-    let masked = mask(&String::from_utf8_lossy(seg), secrets);
+    let masked = mask(seg, secrets);
     let text: &str = &masked.text;
     let (s, e) = span.unwrap_or((0, 0));
     let (s, e) = (masked.position(s, false), masked.position(e, true));

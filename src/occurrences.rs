@@ -2,7 +2,7 @@
 //! one log entry, so a rule counts once per record however many of its patterns match there.
 
 use crate::confirm::Hit;
-use crate::evidence::evidence;
+use crate::evidence::{context_line, evidence};
 use crate::records::RecordBuffer;
 use crate::report::{Evidence, Level};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -35,19 +35,43 @@ impl Occurrence {
     pub fn evidence(&self) -> Vec<Evidence> {
         self.first.iter().chain(&self.tail).cloned().collect()
     }
+
+    fn latest_mut(&mut self) -> Option<&mut Evidence> {
+        self.tail.back_mut().or(self.first.as_mut())
+    }
 }
 
 /// Every rule's occurrences, by rule index.
 #[derive(Default)]
 pub struct Occurrences {
     pub by_rule: BTreeMap<usize, Occurrence>,
+    /// Rules whose latest evidence sits in the last record of a batch, its line after still in
+    /// the record that was growing: [`Self::add_line_after`] adds it with the next batch.
+    awaiting_after: Vec<usize>,
 }
 
 impl Occurrences {
+    /// Gives the evidence that waits for its line after (in a record that was still growing
+    /// when its batch was scanned) that line, once the buffer has it, so that no answer depends
+    /// on where batches end. Call once the batch's secrets are marked.
+    pub fn add_line_after(&mut self, buffer: &RecordBuffer) {
+        if self.awaiting_after.is_empty() {
+            return;
+        }
+        let Some(line) = buffer.first_line() else {
+            return;
+        };
+        for rule in std::mem::take(&mut self.awaiting_after) {
+            if let Some(e) = self.by_rule.get_mut(&rule).and_then(Occurrence::latest_mut) {
+                let last = e.lines.last().map_or(e.line, |l| l.line);
+                e.after = context_line(line.clone(), last);
+            }
+        }
+    }
+
     /// Adds the hits of record `r` (relative to its decoded text).
     pub fn add_record(&mut self, buffer: &RecordBuffer, r: usize, mut hits: Vec<Hit>) {
         hits.sort_by_key(|h| (h.start, h.rule, h.end));
-        let lines = buffer.lines(r);
         let level = buffer.level(r);
         let mut counted = BTreeSet::new();
         for hit in hits {
@@ -60,8 +84,10 @@ impl Occurrences {
                 }
                 continue;
             }
-            let (start, end) = buffer.pasted_span(r, hit.start, hit.end);
-            let evidence = evidence(&lines, start, end);
+            let (evidence, pending) = evidence(buffer, r, hit.start, hit.end);
+            if pending {
+                self.awaiting_after.push(hit.rule);
+            }
             occurrence.count += 1;
             occurrence.max_level = occurrence
                 .max_level

@@ -130,6 +130,17 @@ impl Parts {
             for e in &mut d.evidence {
                 e.line = self.locate(e.line).1;
                 e.lines.iter_mut().for_each(relabel);
+                // Context comes from the same log only: the line before a log's first line is
+                // the end of another log.
+                let file = e.lines.first().and_then(|l| l.file.clone());
+                for context in [&mut e.before, &mut e.after] {
+                    if let Some(line) = context.as_mut() {
+                        relabel(line);
+                    }
+                    if context.as_ref().is_some_and(|l| l.file != file) {
+                        *context = None;
+                    }
+                }
             }
             for line in &mut d.lines {
                 *line = self.locate(*line).1;

@@ -1,11 +1,16 @@
 //! Records: a line with a header and the lines that continue it, joined without separators so a
 //! wrapped GUID or URL is whole again. The buffer keeps each record twice: as pasted (cleaned
-//! lines, what evidence shows) and decoded (escapes undone, what rules match), with the way
-//! back from one to the other.
+//! lines, where secrets and onboarding values are read) and decoded (escapes undone, what rules
+//! match and evidence shows), with the way back from one to the other.
+
+mod decoded;
+
+pub use decoded::{DecodedLine, DecodedRecord};
 
 use crate::input::Piece;
 use crate::normalize::{LineInfo, OffsetMap, decode_record};
 use crate::report::{Format, Formats, Level};
+use decoded::Pasted;
 
 /// A record longer than this is split at the next line: headerless input (a tool's raw output)
 /// would otherwise become one record as long as the input.
@@ -28,6 +33,9 @@ pub struct RecordBuffer {
     formats: Formats,
     /// The next line starts a record (set by [`RecordBuffer::end_record`]).
     break_next: bool,
+    /// The last line of the records drained so far: the line before the first one kept, which
+    /// evidence shows as context.
+    previous: Option<DecodedLine<'static>>,
 }
 
 struct Record {
@@ -44,6 +52,18 @@ struct Record {
     secrets: Vec<(usize, usize)>,
 }
 
+/// What follows a record.
+#[derive(Debug, PartialEq, Eq)]
+pub enum After<'a> {
+    /// The next line, decoded.
+    Line(DecodedLine<'a>),
+    /// Nothing: the input ended.
+    End,
+    /// The next record is still growing, so its secrets are not known yet: its first line is
+    /// [`RecordBuffer::first_line`] once the next batch is scanned.
+    NotYet,
+}
+
 /// The lines of one record, as pasted.
 pub struct RecordLines<'a> {
     /// The pasted text the line offsets point into.
@@ -52,10 +72,6 @@ pub struct RecordLines<'a> {
     pub lines: &'a [(usize, u64)],
     /// Where the record ends in `text`.
     pub end: usize,
-    pub level: Option<Level>,
-    /// Byte ranges of the record's secrets in `text`, in order: every text made from these
-    /// lines masks them.
-    pub secrets: Vec<(usize, usize)>,
 }
 
 impl RecordBuffer {
@@ -162,19 +178,6 @@ impl RecordBuffer {
         self.records[r].level
     }
 
-    /// Maps a span of record `r`'s decoded text (relative to the record) to the pasted text.
-    pub fn pasted_span(&self, r: usize, start: usize, end: usize) -> (usize, usize) {
-        let record = &self.records[r];
-        let (from, to) = record.pasted;
-        match &record.map {
-            None => (from + start, from + end),
-            Some(map) => {
-                let at = |i: usize| map.pasted(i).map_or(to, |o| from + o);
-                (at(start), at(end).max(at(start)))
-            }
-        }
-    }
-
     /// The pasted text of record `r`.
     pub fn pasted(&self, r: usize) -> &str {
         let (s, e) = self.records[r].pasted;
@@ -197,19 +200,76 @@ impl RecordBuffer {
             text: &self.pasted,
             lines: &self.lines[record.first_line..last],
             end: record.pasted.1,
-            level: record.level,
-            secrets: (record.secrets.iter())
-                .map(|(s, e)| (record.pasted.0 + s, record.pasted.0 + e))
-                .collect(),
         }
     }
 
-    /// Forgets the complete records, keeping the one that may still grow.
+    /// Complete record `r` as evidence shows it: decoded, in its lines, secrets marked.
+    pub fn decoded_record(&self, r: usize) -> DecodedRecord<'_> {
+        let record = &self.records[r];
+        let last = self
+            .records
+            .get(r + 1)
+            .map_or(self.lines.len(), |n| n.first_line);
+        let from = record.pasted.0;
+        let lines: Vec<(usize, u64)> = (self.lines[record.first_line..last].iter())
+            .map(|&(offset, number)| (offset - from, number))
+            .collect();
+        let pasted = Pasted {
+            len: record.pasted.1 - from,
+            lines: &lines,
+            secrets: &record.secrets,
+        };
+        let (s, e) = record.decoded;
+        DecodedRecord::new(
+            &self.decoded[s..e],
+            record.map.as_ref(),
+            pasted,
+            record.level,
+        )
+    }
+
+    /// The line just before complete record `r`: the previous record's last line, which may
+    /// have been drained with an earlier batch. `None` at the start of the input.
+    pub fn line_before(&self, r: usize) -> Option<DecodedLine<'_>> {
+        match r.checked_sub(1) {
+            Some(p) => Some(self.last_line(p)),
+            None => self.previous.clone(),
+        }
+    }
+
+    /// The line just after complete record `r`: the next record's first line.
+    pub fn line_after(&self, r: usize) -> After<'_> {
+        let next = r + 1;
+        if next == self.records.len() {
+            After::End
+        } else if next >= self.complete {
+            After::NotYet
+        } else {
+            After::Line(self.decoded_record(next).line(0))
+        }
+    }
+
+    /// The first line of the buffer, once its record is complete: the line after the records
+    /// drained last.
+    pub fn first_line(&self) -> Option<DecodedLine<'_>> {
+        (self.complete > 0).then(|| self.decoded_record(0).line(0))
+    }
+
+    fn last_line(&self, r: usize) -> DecodedLine<'_> {
+        let record = self.decoded_record(r);
+        record.line(record.lines.len() - 1)
+    }
+
+    /// Forgets the complete records, keeping the one that may still grow (and the last line
+    /// before it, as context).
     pub fn drain_complete(&mut self) {
         let upto = self.complete;
         if upto == self.records.len() {
             // Everything was scanned at the end of input; nothing follows.
             return;
+        }
+        if let Some(last) = upto.checked_sub(1) {
+            self.previous = Some(self.last_line(last).into_owned());
         }
         let keep_from = self.records[upto].pasted.0;
         let first_kept_line = self.records[upto].first_line;
@@ -266,14 +326,16 @@ mod tests {
         assert_eq!(lines.lines[0].1, 2);
         let pasted = &lines.text[lines.lines[0].0..lines.end];
         assert_eq!(pasted, r#"time="t" level=error msg="second \"quoted\"""#);
-        // `quoted` in the decoded record maps back to the pasted one.
-        let at = buffer
-            .decoded(0)
-            .windows(6)
-            .position(|w| w == b"quoted")
-            .unwrap();
-        let (s, e) = buffer.pasted_span(0, at, at + 6);
-        assert_eq!(&lines.text[s..e], "quoted");
+        // Evidence sees the record decoded, and the line before it, drained, is still known.
+        let decoded = buffer.decoded_record(0);
+        assert_eq!(decoded.lines, [(0, 2)]);
+        assert_eq!(
+            buffer
+                .line_before(0)
+                .map(|l| (l.number, l.text.into_owned())),
+            Some((1, r#"time="t" level=info msg="first""#.to_string()))
+        );
+        assert_eq!(buffer.line_after(0), After::NotYet);
         buffer.complete_last();
         assert_eq!(buffer.complete(), 2);
         assert_eq!(buffer.decoded(1), br#"time="t" level=info msg="third""#);

@@ -197,8 +197,14 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         }
     );
     for e in &d.evidence {
+        if let Some(line) = &e.before {
+            context_line(out, line, style, "     ");
+        }
         for line in &e.lines {
             evidence_line(out, line, style, "     ");
+        }
+        if let Some(line) = &e.after {
+            context_line(out, line, style, "     ");
         }
     }
     if !d.candidates.is_empty() {
@@ -241,7 +247,31 @@ fn sources_line(sources: &[SourceLink], checked: &str) -> String {
     format!("{}\nchecked {checked}", list.join("\n"))
 }
 
+/// A line of context beside the evidence: `┆` instead of `│` after its number, and dim on a
+/// terminal.
+fn context_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &str) {
+    let (at, text) = (position(line), shown(line, style));
+    let _ = match style {
+        Style::Plain => writeln!(out, "{indent}{at} ┆ {text}"),
+        Style::Ansi => writeln!(out, "\u{1b}[2m{indent}{at} ┆ {text}\u{1b}[0m"),
+    };
+}
+
 fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &str) {
+    let _ = writeln!(out, "{indent}{} │ {}", position(line), shown(line, style));
+}
+
+/// Where a line is: its number, or for a line of a support bundle's log the file's path in the
+/// archive and the line there.
+fn position(line: &EvidenceLine) -> String {
+    match &line.file {
+        Some(file) => format!("{file}:{}", line.line),
+        None => format!("{:>6}", line.line),
+    }
+}
+
+/// A line's text with its span marked, safe to print on a terminal.
+fn shown(line: &EvidenceLine, style: Style) -> String {
     let text = match line.span {
         Some([s, e]) => {
             let chars: Vec<char> = line.text.chars().collect();
@@ -268,19 +298,10 @@ fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &s
             }
         })
         .collect();
-    let text = if style == Style::Plain {
+    if style == Style::Plain {
         text.replace('\u{1b}', "␛")
     } else {
         text
-    };
-    match &line.file {
-        // A line of a support bundle's log: the file's path in the archive, and the line there.
-        Some(file) => {
-            let _ = writeln!(out, "{indent}{file}:{} │ {text}", line.line);
-        }
-        None => {
-            let _ = writeln!(out, "{indent}{:>6} │ {text}", line.line);
-        }
     }
 }
 

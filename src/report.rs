@@ -164,7 +164,7 @@ pub struct SecretKindInfo {
     pub sources: Vec<String>,
 }
 
-/// One occurrence: the lines a match covers.
+/// One occurrence: the lines a match covers, and a line of context on each side.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
     /// The first line of the occurrence.
@@ -172,10 +172,16 @@ pub struct Evidence {
     /// The level of the record the match sits in, when the line says.
     pub level: Option<Level>,
     pub lines: Vec<EvidenceLine>,
+    /// The input's line just before the first of `lines` (span `None`), when there is one and
+    /// it is not blank. It may belong to another record.
+    pub before: Option<EvidenceLine>,
+    /// The input's line just after the last of `lines`, likewise.
+    pub after: Option<EvidenceLine>,
 }
 
-/// One line of evidence, as cleaned (colour codes, escapes and envelopes removed), clipped to a
-/// window around the match.
+/// One line of evidence as the rules read it: cleaned (colour codes and tool prefixes removed)
+/// and decoded (escapes undone, so a JSON body reads as JSON), clipped to a window around the
+/// match, secrets masked.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct EvidenceLine {
     /// For an archive: the file the line is in (its path inside the archive). Absent for a

@@ -19,7 +19,11 @@ export interface EvidenceLine {
   /** For an archive: the log's path inside it. Absent for a single log. */
   file?: string; line: number; text: string; span: [number, number] | null;
 }
-export interface Evidence { line: number; level: Level | null; lines: EvidenceLine[]; }
+/** An occurrence: its lines (decoded: escapes undone), and the input's line just before and just after it (not evidence, `span` null), when there is one and it is not blank. */
+export interface Evidence {
+  line: number; level: Level | null; lines: EvidenceLine[];
+  before: EvidenceLine | null; after: EvidenceLine | null;
+}
 export interface Candidate { id: string; title: string; error: string; }
 export interface SourceLink { label: string; url: string; }
 export type Platform = "windows" | "linux";

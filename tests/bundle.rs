@@ -255,3 +255,33 @@ fn secrets_and_error_lines_name_their_file() {
         "a single log's report has no file keys"
     );
 }
+
+#[test]
+fn context_lines_stay_in_their_own_log() {
+    let first =
+        b"time=\"2020-10-20T15:20:50Z\" level=info msg=\"the last line of a.log\"\n".to_vec();
+    let second = b"x509: certificate signed by unknown authority\ntime=\"2020-10-20T15:20:51Z\" level=info msg=\"next in b.log\"\n".to_vec();
+    let report = bundle(&[("a.log", first.clone()), ("b.log", second)], 1 << 20);
+    let e = &report.matches[0].evidence[0];
+    assert_eq!(e.lines[0].file.as_deref(), Some("b.log"));
+    assert_eq!(e.before, None, "a.log's last line is not b.log's context");
+    let after = e.after.as_ref().expect("the next line of b.log");
+    assert_eq!((after.file.as_deref(), after.line), (Some("b.log"), 2));
+    // Read as one log, the same line has its neighbour.
+    let report = bundle(
+        &[(
+            "b.log",
+            [
+                first,
+                b"x509: certificate signed by unknown authority\n".to_vec(),
+            ]
+            .concat(),
+        )],
+        1 << 20,
+    );
+    let before = report.matches[0].evidence[0]
+        .before
+        .as_ref()
+        .expect("line 1");
+    assert_eq!((before.file.as_deref(), before.line), (Some("b.log"), 1));
+}

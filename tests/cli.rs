@@ -106,6 +106,52 @@ fn json_output_is_the_contract() {
     assert_eq!(text(&out.stdout).lines().count(), 1);
 }
 
+/// The lines beside each occurrence are printed as context: `┆` after their number (dim with
+/// colour), decoded like the evidence, and in `--json` as `before` and `after`.
+#[test]
+fn context_lines_are_printed_apart_from_the_evidence() {
+    let log = format!(
+        "INFO    Connecting machine to Azure\n{}INFO    For troubleshooting, see \"aka.ms\"\n",
+        PROVIDER.replace(
+            "'Microsoft.HybridCompute'",
+            "\\\"Microsoft.HybridCompute\\\""
+        )
+    );
+    let stdout = text(&run(&["--color", "never"], log.as_bytes()).stdout);
+    let evidence: Vec<&str> = (stdout.lines())
+        .filter(|l| l.contains(" ┆ ") || l.contains(" │ "))
+        .map(str::trim_start)
+        .collect();
+    assert_eq!(evidence.len(), 3, "{stdout}");
+    assert_eq!(evidence[0], "1 ┆ INFO    Connecting machine to Azure");
+    assert!(
+        evidence[1].starts_with("2 │ ")
+            && evidence[1].contains("namespace \"Microsoft.HybridCompute\"»"),
+        "the evidence, decoded: {}",
+        evidence[1]
+    );
+    assert_eq!(
+        evidence[2],
+        "3 ┆ INFO    For troubleshooting, see \"aka.ms\""
+    );
+
+    let coloured = text(&run(&["--color", "always"], log.as_bytes()).stdout);
+    assert!(
+        coloured.contains("\u{1b}[2m          1 ┆ INFO    Connecting machine to Azure\u{1b}[0m"),
+        "{coloured}"
+    );
+
+    let json = run(&["--json"], log.as_bytes()).stdout;
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("one JSON object");
+    let e = &v["matches"][0]["evidence"][0];
+    assert_eq!(e["before"]["line"], 1);
+    assert_eq!(e["before"]["span"], serde_json::Value::Null);
+    assert_eq!(
+        e["after"]["text"],
+        "INFO    For troubleshooting, see \"aka.ms\""
+    );
+}
+
 #[test]
 fn several_files_give_json_lines_and_exit_0_if_any_matched() {
     let dir = TempDir::new("several");

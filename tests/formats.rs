@@ -504,11 +504,13 @@ fn several_problems_in_one_paste_are_all_reported() {
 }
 
 #[test]
-fn evidence_spans_highlight_the_match_in_the_pasted_text() {
+fn evidence_spans_highlight_the_match_in_the_decoded_text() {
     let log = "noise\r\ntime=\"2020-07-20T10:00:32Z\" level=fatal msg=\"x\" Error=\"The subscription is not registered to use namespace \\\"Microsoft.HybridCompute\\\"\"\r\n";
     let report = classifier().classify(log);
-    let e = &report.matches[0].evidence[0].lines[0];
+    let evidence = &report.matches[0].evidence[0];
+    let e = &evidence.lines[0];
     assert_eq!(e.line, 2);
+    assert!(!e.text.contains('\\'), "escapes are undone: {}", e.text);
     let [s, end] = e.span.expect("a span");
     let shown: String = e.text.chars().skip(s).take(end - s).collect();
     assert!(
@@ -516,7 +518,13 @@ fn evidence_spans_highlight_the_match_in_the_pasted_text() {
         "{shown}"
     );
     assert!(
-        shown.ends_with("Microsoft.HybridCompute\\\""),
-        "the span covers the escaped quote as pasted: {shown}"
+        shown.ends_with("namespace \"Microsoft.HybridCompute\""),
+        "the span covers the decoded quote: {shown}"
     );
+    let before = evidence.before.as_ref().expect("the line before");
+    assert_eq!(
+        (before.line, before.text.as_str(), before.span),
+        (1, "noise", None)
+    );
+    assert_eq!(evidence.after, None, "the input ends there");
 }

@@ -76,6 +76,44 @@ fn evidence_masks_the_secret_and_keeps_its_highlight_on_the_same_words() {
     assert!(!json(&report).contains("Winter2024"));
 }
 
+/// Evidence is shown decoded: a secret inside an escaped JSON body (a token request logged in
+/// a logrus field) is still hidden once the escapes around it are undone, in the evidence line
+/// and in the context lines beside it.
+#[test]
+fn decoded_evidence_hides_a_secret_inside_an_escaped_json_body() {
+    let log = format!(
+        r#"time="2026-11-20T10:00:02Z" level=debug msg="token request" Body="{{\"client_id\":\"0d0c7bd1-1234-4c1e-9d2b-2f1b0a6e3f44\",\"client_secret\":\"{SECRET}\"}}"
+time="2026-11-20T10:00:03Z" level=fatal msg="Failed to acquire authorization token from SPN" Error="{{\"error\":\"invalid_client\",\"client_secret\":\"{SECRET}\",\"error_description\":\"Invalid client secret is provided.\"}}"
+"#
+    );
+    let report = classifier().classify(&log);
+    assert_eq!(
+        report.secrets,
+        [found("client-secret", 1), found("client-secret", 2)]
+    );
+    let evidence = &report.matches[0].evidence[0];
+    let line = &evidence.lines[0];
+    assert!(
+        line.text.contains(&format!(
+            r#""client_secret":"{SECRET_MASK}","error_description""#
+        )),
+        "decoded, and masked: {}",
+        line.text
+    );
+    let before = evidence
+        .before
+        .as_ref()
+        .expect("the request is the line before");
+    assert!(
+        before
+            .text
+            .contains(&format!(r#""client_secret":"{SECRET_MASK}"}}"#)),
+        "{}",
+        before.text
+    );
+    assert!(!json(&report).contains(SECRET), "{}", json(&report));
+}
+
 #[test]
 fn error_lines_and_fields_are_masked_too() {
     // No rule matches: the error line is the answer, and it holds a client secret.

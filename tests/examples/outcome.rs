@@ -1,6 +1,6 @@
 //! A report as text, one fact per line, for the snapshots. Everything the engine decides is in:
-//! ids in order, kind, confidence, variant, lines, fields, rank reasons, evidence with its spans,
-//! candidates, notes, secrets found, where the log says the machine is onboarded and how the input was read. The rules' prose (title, cause, solution,
+//! ids in order, kind, confidence, variant, lines, fields, rank reasons, evidence with its spans
+//! and context lines, candidates, notes, secrets found, where the log says the machine is onboarded and how the input was read. The rules' prose (title, cause, solution,
 //! sources) and the rule set's version and hash are left out, so rewording a rule changes no
 //! snapshot.
 
@@ -97,8 +97,22 @@ fn diagnosis(out: &mut String, rank: usize, d: &Diagnosis) {
 fn evidence(out: &mut String, e: &Evidence) {
     let level = e.level.as_ref().map_or("none".into(), name);
     let _ = writeln!(out, "  evidence at line {} (level {level})", e.line);
+    if let Some(l) = &e.before {
+        context_line(out, "before", l);
+    }
     for l in &e.lines {
         evidence_line(out, l);
+    }
+    if let Some(l) = &e.after {
+        context_line(out, "after", l);
+    }
+}
+
+/// A line of context: never highlighted, so a span on one shows.
+fn context_line(out: &mut String, side: &str, l: &EvidenceLine) {
+    let _ = writeln!(out, "    {side} line {}: {}", l.line, visible(&l.text));
+    if let Some([start, end]) = l.span {
+        let _ = writeln!(out, "    span {start}..{end} on a context line");
     }
 }
 

@@ -4,6 +4,7 @@ import { h, inline } from './dom.js';
 import { rowTable } from './row.js';
 import { problemsOf } from './problems.js';
 import { baseName } from './bundle.js';
+import { readableJson } from './json-view.js';
 
 const KIND_LABEL = { cause: 'Cause', code: 'Agent error code', stage: 'Failing step' };
 const CONFIDENCE_LABEL = {
@@ -12,44 +13,75 @@ const CONFIDENCE_LABEL = {
   linked: 'Linked row',
 };
 
-/** Splits `text` at a span given in Unicode scalar values and highlights it. */
-function markedLine(text, span) {
-  if (!span) return [text];
+/**
+ * `text` as nodes, its `span` (in Unicode scalar values) highlighted. `pieces` (from
+ * json-view.js) lay the text out: slices of its characters and layout between them.
+ */
+function markedLine(text, span, pieces = null) {
   const chars = Array.from(text);
-  const [start, end] = span;
-  return [
-    chars.slice(0, start).join(''),
-    h('mark', null, chars.slice(start, end).join('')),
-    chars.slice(end).join(''),
-  ];
+  const slice = (a, b) => chars.slice(a, b).join('');
+  const out = [];
+  for (const piece of pieces ?? [[0, chars.length]]) {
+    if (typeof piece === 'string') {
+      out.push(piece);
+      continue;
+    }
+    const [a, b] = piece;
+    const s = span ? Math.max(a, span[0]) : b;
+    const e = span ? Math.min(b, span[1]) : b;
+    if (s >= e) {
+      out.push(slice(a, b));
+      continue;
+    }
+    out.push(slice(a, s), h('mark', null, slice(s, e)), slice(e, b));
+  }
+  return out.filter((n) => n !== '');
 }
 
 /**
- * A line's number, which selects the line in the input when activated; a line of an archive's
- * log shows its file (`himds.log:12`) and says where it is instead.
+ * The button that selects line `l.line` in the input (the element listens for it); a line of an
+ * archive's log shows its file (`himds.log:12`), and the element says where it is instead.
  */
-function lineNumber(l) {
+function lineNumber(l, what) {
   if (l.file) {
     const where = `${l.file}, line ${l.line}`;
-    return h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, 'data-goto-file': l.file, title: where, 'aria-label': where }, `${baseName(l.file)}:${l.line}`);
+    return h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, 'data-goto-file': l.file, title: where, 'aria-label': `${what} ${l.line} of ${l.file}` }, `${baseName(l.file)}:${l.line}`);
   }
-  return h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, title: `Select line ${l.line} in the input`, 'aria-label': `line ${l.line}, select it in the input` }, String(l.line));
+  return h('button', { type: 'button', class: 'line-no', 'data-goto-line': l.line, title: `Select line ${l.line} in the input`, 'aria-label': `${what} ${l.line}, select it in the input` }, String(l.line));
 }
 
 function evidenceList(lines) {
   return h(
     'ol',
     { class: 'log-lines' },
-    lines.map((l) =>
-      h(
+    lines.map((l) => {
+      // A JSON body in the line is laid out to read; a body cut short by clipping is not.
+      const pieces = readableJson(l.text);
+      return h(
         'li',
         { 'data-line': l.line },
-        // The element selects the line in the input when its number is activated.
-        lineNumber(l),
-        h('code', { class: 'line-text' }, markedLine(l.text, l.span)),
-      ),
-    ),
+        lineNumber(l, 'line'),
+        h('code', { class: pieces ? 'line-text json' : 'line-text' }, markedLine(l.text, l.span, pieces)),
+      );
+    }),
   );
+}
+
+/** A line of the log beside the evidence, shown dimmed: context, not evidence. */
+function contextLine(l, side) {
+  if (!l) return null;
+  const what = side === 'before' ? 'the line before' : 'the line after';
+  return h(
+    'div',
+    { class: 'context-line', 'data-context': side, 'data-line': l.line, title: `Context: ${what} the evidence` },
+    lineNumber(l, `context, ${what}, line`),
+    h('code', { class: 'line-text' }, l.text),
+  );
+}
+
+/** One occurrence: its evidence lines, between the log's line before and line after. */
+function occurrence(e) {
+  return h('div', { class: 'occurrence' }, contextLine(e.before, 'before'), evidenceList(e.lines), contextLine(e.after, 'after'));
 }
 
 function evidenceSection(d) {
@@ -63,7 +95,7 @@ function evidenceSection(d) {
     'section',
     { class: 'evidence' },
     h('h4', null, heading),
-    d.evidence.map((e) => evidenceList(e.lines)),
+    d.evidence.map(occurrence),
   );
 }
 
