@@ -345,8 +345,18 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     let out = run(&["--rules", dir.0.to_str().unwrap()], PROVIDER.as_bytes());
     assert_eq!(out.status.code(), Some(2));
 
+    // A long gap is refused by the lint, naming its length and the limit.
+    let gap = with_pattern("Invalid client secret(?:.{0,400}){40}");
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&gap) && err.contains("up to 16000 characters, over the limit of 3000"),
+        "{err}"
+    );
+
     // Valid syntax that is too large once compiled is found by --check-rules too.
-    let huge = with_pattern("Invalid client secret(?:.{0,400}){40}");
+    let huge = with_pattern("Invalid client secret(?:[a-z0-9_.-]{0,1000},){20}");
     let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
