@@ -301,11 +301,15 @@ fn a_rare_word_or_a_long_phrase_of_common_words_is_an_anchor() {
         !common::is_common(b"https proxy", &["https".into()]),
         "a phrase"
     );
-    // The chooser takes a rare literal over an everyday one when the pattern has both.
-    assert_eq!(
-        anchors(r"Cannot find path '[^']{0,300}Agent\.msi' because it does not exist"),
-        [b"agent.msi'"]
+    // The chooser takes a rare literal over an everyday one when the pattern has both, even
+    // when the everyday one has more letters outside the manifest's words (`exist`, 5; `msi`, 3).
+    let mut words = manifest_words();
+    words.push("agent".into());
+    let c = check(
+        r"Cannot find path '[^']{0,300}Agent\.msi' because it does not exist",
+        &words,
     );
+    assert_eq!(c.unwrap().anchors, [b"agent.msi'"]);
 }
 
 #[test]
