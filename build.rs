@@ -1,19 +1,27 @@
 //! Embeds every `rules/**/*.toml` into the library as `(path, content)` pairs. The rules are
 //! parsed and checked at run time by `RuleSet::from_files`, so the CLI, the page and the tests
-//! share one loader and one set of error messages.
+//! share one loader and one set of error messages. The folder is walked by the CLI's own code
+//! (src/cli/rules_dir.rs, std only): links are refused and the same size limits hold, so a
+//! rules folder that `--check-rules` refuses cannot be built either.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+#[path = "src/cli/rules_dir.rs"]
+mod rules_dir;
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let rules = root.join("rules");
-    println!("cargo:rerun-if-changed=rules");
-    let mut files = Vec::new();
-    collect(&rules, &mut files);
-    files.sort();
+    println!("cargo:rerun-if-changed=src/cli/rules_dir.rs");
+    let found = rules_dir::read(&root.join("rules")).unwrap_or_else(|message| {
+        eprintln!("error: the built-in rules cannot be embedded: {message}");
+        std::process::exit(1);
+    });
+    for dir in &found.dirs {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
     let mut out = String::from("&[\n");
-    for path in &files {
+    for (path, _) in &found.files {
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path
             .strip_prefix(&root)
@@ -33,19 +41,4 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("builtin_rules.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
-}
-
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            println!("cargo:rerun-if-changed={}", path.display());
-            collect(&path, files);
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            files.push(path);
-        }
-    }
 }

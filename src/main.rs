@@ -8,9 +8,11 @@ use std::io::{IsTerminal, Write};
 mod bundle;
 #[path = "cli/input.rs"]
 mod input;
+#[path = "cli/rules_dir.rs"]
+mod rules_dir;
 
 use bundle::Event;
-use input::{Input, describe};
+use input::Input;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -408,27 +410,16 @@ fn read_sections(classifier: &Classifier, file: &str) -> Result<(Sections, bool)
 }
 
 fn load_dir(dir: &str) -> Result<RuleSet, String> {
-    let mut paths = Vec::new();
-    collect_toml(std::path::Path::new(dir), &mut paths)
-        .map_err(|e| format!("{dir}: cannot read the rules directory: {}", describe(&e)))?;
-    let mut files = Vec::new();
-    for path in paths {
-        let content = std::fs::read_to_string(&path)
-            .map_err(|e| format!("{}: cannot read: {}", path.display(), describe(&e)))?;
-        files.push((path.display().to_string().replace('\\', "/"), content));
-    }
-    RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
-        .map_err(|e| e.to_string())
-}
-
-fn collect_toml(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
+    let found = rules_dir::read(std::path::Path::new(dir))?;
+    let files: Vec<(String, &str)> = found
+        .files
+        .iter()
+        .map(|(path, content)| {
+            (
+                path.display().to_string().replace('\\', "/"),
+                content.as_str(),
+            )
+        })
+        .collect();
+    RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), *c))).map_err(|e| e.to_string())
 }

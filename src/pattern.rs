@@ -11,7 +11,13 @@
 //! pattern only on the records where one occurs.
 
 use regex::bytes::{Regex, RegexBuilder};
-use regex_syntax::hir::{Class, ClassBytesRange, Hir, HirKind};
+use regex_syntax::hir::{Class, ClassBytesRange, Hir, HirKind, Look};
+
+mod common;
+mod gaps;
+
+pub use common::{ENGINE_COMMON_WORDS, MIN_PHRASE_LEN};
+pub use gaps::MAX_GAP;
 
 /// The shortest literal that may serve as a pattern's prefilter anchor.
 pub const MIN_ANCHOR_LEN: usize = 4;
@@ -95,10 +101,67 @@ pub struct PatternFacts {
 }
 
 /// Checks a pattern against the dialect's rules and returns its anchors and field names.
-/// `common` lists lower-case words healthy agent output is full of: the anchor is chosen among
-/// the pattern's required literals to avoid them. The error says what is wrong and how to write
-/// it instead.
+/// `common` lists lower-case words healthy agent output is full of (the manifest's; the
+/// engine's own [`ENGINE_COMMON_WORDS`] always count too): the anchor is chosen among the
+/// pattern's required literals to avoid them, and one made only of them is refused. The error
+/// says what is wrong and how to write it instead.
 pub fn check(pattern: &str, common: &[String]) -> Result<PatternFacts, (String, String)> {
+    let hir = check_dialect(pattern)?;
+    let anchors = match required(&hir, common) {
+        Required::Exact(s) => vec![s],
+        Required::AnyOf(set) => set,
+        Required::Nothing => Vec::new(),
+    };
+    let shortest = anchors.iter().map(Vec::len).min().unwrap_or(0);
+    if anchors.is_empty() || shortest < MIN_ANCHOR_LEN {
+        return Err((
+            format!(
+                "pattern `{pattern}` has no literal of at least {MIN_ANCHOR_LEN} characters that \
+                 every match contains"
+            ),
+            "include a fixed word of the message (the prefilter looks for it before running \
+             the pattern)"
+                .into(),
+        ));
+    }
+    let everyday: Vec<String> = anchors
+        .iter()
+        .filter(|a| common::is_common(a, common))
+        .map(|a| format!("`{}`", String::from_utf8_lossy(a)))
+        .collect();
+    if !everyday.is_empty() {
+        return Err((
+            format!(
+                "pattern `{pattern}` is found by {}, made only of common words",
+                everyday.join(", ")
+            ),
+            format!(
+                "every match must contain a rarer fixed word (an error code, a file or function \
+                 name, a word healthy logs do not use) or a phrase of common words at least \
+                 {MIN_PHRASE_LEN} characters long joined by `\\x20`: the prefilter runs the pattern \
+                 on every record that holds it"
+            ),
+        ));
+    }
+    let fields = capture_names(&hir);
+    if let Some(bad) = fields.iter().find(|n| !is_field_name(n)) {
+        return Err((
+            format!("capture group name `{bad}` is not a snake_case field name"),
+            "name groups like `(?P<tenant_id>...)`".into(),
+        ));
+    }
+    Ok(PatternFacts { anchors, fields })
+}
+
+/// Checks an `unless` pattern: the dialect's rules without the anchor (it runs only on records
+/// its pattern already matched, so the prefilter never looks for it).
+pub fn check_unless(pattern: &str) -> Result<(), (String, String)> {
+    check_dialect(pattern).map(|_| ())
+}
+
+/// The rules every pattern follows: it compiles, sets no flag that changes the dialect, is not
+/// tied to a line's start or end, and repeats nothing without bound or over a long gap.
+fn check_dialect(pattern: &str) -> Result<Hir, (String, String)> {
     if pattern.trim().is_empty() {
         return Err((
             "a pattern is empty".into(),
@@ -121,26 +184,17 @@ pub fn check(pattern: &str, common: &[String]) -> Result<PatternFacts, (String, 
                 .into(),
         )
     })?;
-    if let Some(what) = unbounded_wildcard(&hir) {
-        return Err((
-            format!("pattern `{pattern}` has an unbounded `{what}`"),
-            "use a bounded gap such as `.{0,200}`: an unbounded one can tie together unrelated \
-             text of a long record"
-                .into(),
-        ));
-    }
-    if hir
-        .properties()
-        .look_set()
-        .contains(regex_syntax::hir::Look::Start)
-        || hir
-            .properties()
-            .look_set()
-            .contains(regex_syntax::hir::Look::End)
-        || hir
-            .properties()
-            .look_set()
-            .contains(regex_syntax::hir::Look::StartLF)
+    let looks = hir.properties().look_set();
+    if [
+        Look::Start,
+        Look::End,
+        Look::StartLF,
+        Look::EndLF,
+        Look::StartCRLF,
+        Look::EndCRLF,
+    ]
+    .into_iter()
+    .any(|l| looks.contains(l))
     {
         return Err((
             format!("pattern `{pattern}` is anchored with `^`, `$` or `\\A`"),
@@ -149,31 +203,8 @@ pub fn check(pattern: &str, common: &[String]) -> Result<PatternFacts, (String, 
                 .into(),
         ));
     }
-    let anchors = match required(&hir, common) {
-        Required::Exact(s) => vec![s],
-        Required::AnyOf(set) => set,
-        Required::Nothing => Vec::new(),
-    };
-    let shortest = anchors.iter().map(Vec::len).min().unwrap_or(0);
-    if anchors.is_empty() || shortest < MIN_ANCHOR_LEN {
-        return Err((
-            format!(
-                "pattern `{pattern}` has no literal of at least {MIN_ANCHOR_LEN} characters that \
-                 every match contains"
-            ),
-            "include a fixed word of the message (the prefilter looks for it before running \
-             the pattern)"
-                .into(),
-        ));
-    }
-    let fields = capture_names(&hir);
-    if let Some(bad) = fields.iter().find(|n| !is_field_name(n)) {
-        return Err((
-            format!("capture group name `{bad}` is not a snake_case field name"),
-            "name groups like `(?P<tenant_id>...)`".into(),
-        ));
-    }
-    Ok(PatternFacts { anchors, fields })
+    gaps::check(pattern, &prepare(pattern))?;
+    Ok(hir)
 }
 
 fn is_field_name(name: &str) -> bool {
@@ -209,34 +240,6 @@ fn collect_names(hir: &Hir, names: &mut Vec<String>) {
             subs.iter().for_each(|s| collect_names(s, names))
         }
         _ => {}
-    }
-}
-
-/// Finds `.*`-like repetitions: no upper bound over a class that crosses spaces and quotes.
-/// (`\S+`, `[^']*` and `[^"]*` stop at a natural delimiter and are fine.)
-fn unbounded_wildcard(hir: &Hir) -> Option<String> {
-    match hir.kind() {
-        HirKind::Repetition(rep) => {
-            if rep.max.is_none() {
-                if let HirKind::Class(Class::Bytes(class)) = rep.sub.kind() {
-                    let has = |b: u8| {
-                        class
-                            .ranges()
-                            .iter()
-                            .any(|r| r.start() <= b && b <= r.end())
-                    };
-                    if has(b' ') && has(b'\'') && has(b'"') && has(b'a') {
-                        return Some(if rep.min == 0 { ".*" } else { ".+" }.to_string());
-                    }
-                }
-            }
-            unbounded_wildcard(&rep.sub)
-        }
-        HirKind::Capture(cap) => unbounded_wildcard(&cap.sub),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
-            subs.iter().find_map(unbounded_wildcard)
-        }
-        _ => None,
     }
 }
 
@@ -344,13 +347,16 @@ fn required(hir: &Hir, common: &[String]) -> Required {
             if !run.is_empty() {
                 candidates.push(vec![run]);
             }
-            // The best anchor is the rarest: the most bytes outside common words, then the longest.
+            // The best anchor is the rarest: no literal made only of common words, then the most
+            // bytes outside common words, then the longest.
             candidates
                 .into_iter()
                 .max_by_key(|set| {
                     let rare = set.iter().map(|l| rarity(l, common)).min().unwrap_or(0);
                     let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-                    (rare, shortest, std::cmp::Reverse(set.len()))
+                    let usable = shortest >= MIN_ANCHOR_LEN
+                        && !set.iter().any(|l| common::is_common(l, common));
+                    (usable, rare, shortest, std::cmp::Reverse(set.len()))
                 })
                 .map_or(Required::Nothing, Required::AnyOf)
         }

@@ -391,8 +391,18 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     let out = run(&["--rules", dir.0.to_str().unwrap()], PROVIDER.as_bytes());
     assert_eq!(out.status.code(), Some(2));
 
+    // A long gap is refused by the lint, naming its length and the limit.
+    let gap = with_pattern("Invalid client secret(?:.{0,400}){40}");
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&gap) && err.contains("up to 16000 characters, over the limit of 3000"),
+        "{err}"
+    );
+
     // Valid syntax that is too large once compiled is found by --check-rules too.
-    let huge = with_pattern("Invalid client secret(?:.{0,400}){40}");
+    let huge = with_pattern("Invalid client secret(?:[a-z0-9_.-]{0,1000},){20}");
     let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
@@ -500,6 +510,114 @@ fn check_rules_reads_folder_files() {
         err.contains("azcm-install-linux.toml: cannot read this rule file")
             && err.contains("`kind`"),
         "{err}"
+    );
+}
+
+/// `--check-rules` and `--rules` on `dir`: both must refuse it (exit 2) with the same message,
+/// which is returned.
+fn refused_rules_dir(dir: &Path) -> String {
+    let check = run(&["--check-rules", dir.to_str().unwrap()], b"");
+    assert_eq!(check.status.code(), Some(2), "{}", text(&check.stderr));
+    let classify = run(&["--rules", dir.to_str().unwrap()], PROVIDER.as_bytes());
+    assert_eq!(
+        classify.status.code(),
+        Some(2),
+        "{}",
+        text(&classify.stderr)
+    );
+    assert_eq!(text(&check.stderr), text(&classify.stderr));
+    text(&check.stderr)
+}
+
+/// Two `ln -s . x` links made the folder walk exponential (issue 10: 23 GB in one run). Links
+/// are refused by name, before anything is read; this test finishing at all is half its point.
+#[cfg(unix)]
+#[test]
+fn links_in_a_rules_folder_are_refused_not_followed() {
+    let dir = TempDir::new("links");
+    copy_rules(&dir.0);
+    std::os::unix::fs::symlink(".", dir.0.join("table/x")).unwrap();
+    std::os::unix::fs::symlink(".", dir.0.join("table/y")).unwrap();
+    let err = refused_rules_dir(&dir.0);
+    let link = dir.0.join("table/x").display().to_string();
+    assert!(
+        err.contains(&format!("{link}: is a symbolic link")) && err.contains("Fix:"),
+        "{err}"
+    );
+
+    // A linked rule file is refused the same way (it could be any file on the machine).
+    std::fs::remove_file(dir.0.join("table/x")).unwrap();
+    std::fs::remove_file(dir.0.join("table/y")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.0.join("table/z.toml")).unwrap();
+    let err = refused_rules_dir(&dir.0);
+    assert!(err.contains("z.toml: is a symbolic link"), "{err}");
+
+    // The folder named on the command line may itself be a link.
+    std::fs::remove_file(dir.0.join("table/z.toml")).unwrap();
+    let via = TempDir::new("links-via");
+    let named = via.0.join("rules");
+    std::os::unix::fs::symlink(&dir.0, &named).unwrap();
+    let out = run(&["--check-rules", named.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+/// Each limit on a rules folder is named with its value when it is passed.
+#[test]
+fn a_rules_folder_over_a_limit_is_refused_naming_the_limit() {
+    // More than 2,000 rule files (empty ones: the count is checked before anything is parsed).
+    let dir = TempDir::new("many");
+    for i in 0..=2_000 {
+        dir.file(&format!("r{i:04}.toml"), b"");
+    }
+    let err = refused_rules_dir(&dir.0);
+    assert!(
+        err.contains("r2000.toml: more than 2000 rule files (the limit"),
+        "{err}"
+    );
+
+    // One file over 256 KB.
+    let dir = TempDir::new("big");
+    copy_rules(&dir.0);
+    let big = dir.file("table/big.toml", &vec![b'#'; 256 * 1024 + 1]);
+    let err = refused_rules_dir(&dir.0);
+    assert!(
+        err.contains(&format!(
+            "{big}: 262145 bytes, over the limit of 262144 bytes (256 KB) per rule file"
+        )),
+        "{err}"
+    );
+
+    // Files under that limit that add up to more than 8 MB.
+    let dir = TempDir::new("total");
+    for i in 0..33 {
+        dir.file(&format!("r{i:02}.toml"), &vec![b'#'; 255 * 1024]);
+    }
+    let err = refused_rules_dir(&dir.0);
+    assert!(
+        err.contains(
+            "r32.toml: the rule files reach 8616960 bytes here, over the limit of \
+             8388608 bytes (8 MB)"
+        ),
+        "{err}"
+    );
+
+    // Folders nested more than 8 deep.
+    let dir = TempDir::new("deep");
+    copy_rules(&dir.0);
+    let deep = dir.file("1/2/3/4/5/6/7/8/9/r.toml", b"");
+    let err = refused_rules_dir(&dir.0);
+    let ninth = Path::new(&deep).parent().unwrap().display().to_string();
+    assert!(
+        err.contains(&format!("{ninth}: folders nest more than 8 deep")),
+        "{err}"
+    );
+    // Eight deep is allowed (the folder then fails for what it holds, not for its depth).
+    std::fs::rename(&ninth, dir.0.join("9")).unwrap();
+    let out = run(&["--check-rules", dir.0.to_str().unwrap()], b"");
+    assert!(
+        !text(&out.stderr).contains("nest more than"),
+        "{}",
+        text(&out.stderr)
     );
 }
 

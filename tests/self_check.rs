@@ -42,7 +42,7 @@ fn every_way_an_example_can_be_wrong_is_reported() {
         "cause",
         r#"
 [[match]]
-regex = 'alpha (?P<host>[a-z]+) failed'
+regex = 'alpha (?P<host>[a-z]{1,60}) failed'
 [[variant]]
 id = "v"
 title = "Alpha, the other meaning"

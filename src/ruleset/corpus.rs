@@ -65,13 +65,8 @@ pub(super) fn check_manifest(
             ));
         }
         if let Some(unless) = &p.unless {
-            pattern::parse(unless).map_err(|e| {
-                Error::rule(
-                    path,
-                    "manifest",
-                    format!("`unless` pattern `{unless}` does not compile: {e}"),
-                    "fix the regex syntax",
-                )
+            pattern::check_unless(unless).map_err(|(problem, fix)| {
+                Error::rule(path, "manifest", format!("`unless`: {problem}"), fix)
             })?;
         }
         exit_code_checks.push(checked);

@@ -165,12 +165,8 @@ pub(super) fn check_rule(
     for p in &rule.patterns {
         let c = pattern::check(&p.regex, common).map_err(|(problem, fix)| fail(problem, &fix))?;
         if let Some(unless) = &p.unless {
-            pattern::parse(unless).map_err(|e| {
-                fail(
-                    format!("`unless` pattern `{unless}` does not compile: {e}"),
-                    "fix the regex syntax",
-                )
-            })?;
+            pattern::check_unless(unless)
+                .map_err(|(problem, fix)| fail(format!("`unless`: {problem}"), &fix))?;
         }
         checked.push(c);
     }

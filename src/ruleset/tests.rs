@@ -296,3 +296,76 @@ fn hash_follows_content_not_line_endings() {
     .unwrap();
     assert_ne!(one.hash, three.hash);
 }
+
+/// Issue 10: `unless` patterns were only compiled, so a dot-all flag or an unbounded gap in
+/// one was accepted. They follow the dialect like every pattern, in rules and the manifest.
+#[test]
+fn unless_patterns_are_linted_in_rules_and_the_manifest() {
+    let with_unless = |unless: &str| {
+        rule("a-rule", "").replace(
+            "regex = 'some error text'",
+            &format!("regex = 'some error text'\nunless = '{unless}'"),
+        )
+    };
+    assert!(
+        load(&[
+            ("rules/ruleset.toml", MANIFEST_OK),
+            ("rules/a-rule.toml", &with_unless("40342"))
+        ])
+        .is_ok()
+    );
+    for (unless, problem) in [
+        (
+            "(?s)other.{0,9}text",
+            "sets the dot-matches-newline flag `s`",
+        ),
+        ("other.*text", "has an unbounded `.*`"),
+        ("other[^x]{0,9000}text", "over the limit of 3000"),
+        ("(?m)text$", "is anchored with"),
+    ] {
+        let err = err_of(&with_unless(unless));
+        assert!(
+            err.starts_with(&format!(
+                "rules/a-rule.toml: rule 'a-rule': `unless`: pattern `{unless}` "
+            )) && err.contains(problem)
+                && err.contains("Fix:"),
+            "{err}"
+        );
+    }
+    let manifest = format!(
+        "{MANIFEST_OK}[[exit_code]]\nregex = 'azcmagent exit code (?P<exit_code>\\d{{1,3}})'\nunless = 'x.+y'\n"
+    );
+    let err = load(&[
+        ("rules/ruleset.toml", &manifest),
+        ("rules/a-rule.toml", &rule("a-rule", "")),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with(
+            "rules/ruleset.toml: rule 'manifest': `unless`: pattern `x.+y` has an unbounded `.+`"
+        ),
+        "{err}"
+    );
+}
+
+/// Issue 10: built-in anchors were everyday words; the prefilter then ran those patterns on
+/// every record holding one. Every built-in pattern passes the lint (so no anchor is made only
+/// of common words), and none of the words the issue found is an anchor any more.
+#[test]
+fn no_builtin_anchor_is_an_everyday_word() {
+    let set = RuleSet::builtin().expect("the shipped rules pass the lint");
+    let anchors = set
+        .rules
+        .iter()
+        .flat_map(|r| &r.checked)
+        .chain(&set.exit_codes)
+        .flat_map(|c| &c.anchors);
+    for anchor in anchors {
+        assert!(
+            !pattern::ENGINE_COMMON_WORDS.contains(&String::from_utf8_lossy(anchor).as_ref()),
+            "{}",
+            String::from_utf8_lossy(anchor)
+        );
+    }
+}
