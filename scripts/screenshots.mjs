@@ -18,6 +18,13 @@ const server = spawn(process.execPath, [path.join(root, 'scripts/serve.mjs')], {
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
+  // The element's shadow root is closed unless the page opts in; Playwright reaches open ones.
+  await page.addInitScript(() => {
+    new MutationObserver(() => document.querySelector('arc-triage:not([shadow])')?.setAttribute('shadow', 'open')).observe(document, {
+      childList: true,
+      subtree: true,
+    });
+  });
   for (let i = 0; ; i++) {
     try {
       await page.goto(`http://127.0.0.1:${PORT}/`);

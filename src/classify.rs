@@ -176,13 +176,14 @@ impl<'c> Session<'c> {
     /// each file and names the file of every evidence line and secret.
     pub fn begin_file(&mut self, name: &str) {
         self.end_file();
-        self.parts.begin(name);
+        // A name is text the report hands out too (files, notes, evidence): masked like the rest.
+        self.parts.begin(&secrets::mask_value(name));
     }
 
     /// Lists a file of the input that is not read, and why (`not a log`).
     pub fn skip_file(&mut self, name: &str, why: &str) {
         self.end_file();
-        self.parts.skip(name, why);
+        self.parts.skip(&secrets::mask_value(name), why);
     }
 
     /// Says what was wrong with the file just read (it was read all the same).

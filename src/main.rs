@@ -67,8 +67,15 @@ struct Options {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("arc-triage: {message}\nTry `arc-triage --help`.");
+    say(message);
+    eprintln!("Try `arc-triage --help`.");
     ExitCode::from(2)
+}
+
+/// A message on standard error. It names files and quotes their content, so it goes through
+/// [`render::printable_lines`]: a file name holding an escape sequence is shown, not obeyed.
+fn say(message: &str) {
+    eprintln!("arc-triage: {}", render::printable_lines(message));
 }
 
 fn parse_args(args: Vec<String>) -> Result<Options, String> {
@@ -151,24 +158,26 @@ fn main() -> ExitCode {
     let classifier = match classifier {
         Ok(c) => c,
         Err(message) => {
-            eprintln!("arc-triage: {message}");
+            say(&message);
             return ExitCode::from(2);
         }
     };
     let set = classifier.ruleset();
     match options.action {
         Action::Version => {
-            println!(
+            let version = format!(
                 "arc-triage {} (rules {}, {}, {} rules)",
                 env!("CARGO_PKG_VERSION"),
                 set.manifest.version,
                 set.hash,
                 set.rules.len()
             );
+            println!("{}", render::printable(&version));
             ExitCode::SUCCESS
         }
-        Action::List => write_out(&render::rule_list(set)),
-        Action::Table => write_out(&render::markdown_table(set)),
+        // A custom rule folder's text is input too.
+        Action::List => write_out(&render::printable_lines(&render::rule_list(set))),
+        Action::Table => write_out(&render::printable_lines(&render::markdown_table(set))),
         _ if options.redact => redact_inputs(&classifier, &options),
         _ => classify_inputs(&classifier, &options),
     }
@@ -181,7 +190,7 @@ fn check_rules(dir: &str) -> ExitCode {
         match load_dir(dir).and_then(|set| Classifier::new(set).map_err(|e| e.to_string())) {
             Ok(c) => c,
             Err(message) => {
-                eprintln!("arc-triage: {message}");
+                say(&message);
                 return ExitCode::from(2);
             }
         };
@@ -193,23 +202,24 @@ fn check_rules(dir: &str) -> ExitCode {
         .sum();
     let failures = check_samples(&classifier);
     if failures.is_empty() {
-        println!(
+        let done = format!(
             "{dir}: {} rules, {examples} examples checked: every sample and near-miss gives what it \
              declares (version {}, hash {})",
             set.rules.len(),
             set.manifest.version,
             set.hash
         );
+        println!("{}", render::printable_lines(&done));
         return ExitCode::SUCCESS;
     }
-    eprintln!(
-        "arc-triage: {dir}: {} problem{} in the {examples} examples of {} rules:",
+    say(&format!(
+        "{dir}: {} problem{} in the {examples} examples of {} rules:",
         failures.len(),
         if failures.len() == 1 { "" } else { "s" },
         set.rules.len()
-    );
+    ));
     for failure in &failures {
-        eprintln!("{failure}");
+        eprintln!("{}", render::printable_lines(&failure.to_string()));
     }
     ExitCode::from(2)
 }
@@ -224,7 +234,7 @@ fn write_out(text: &str) -> ExitCode {
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("arc-triage: cannot write the output: {e}");
+            say(&format!("cannot write the output: {e}"));
             ExitCode::from(2)
         }
     }
@@ -243,7 +253,7 @@ fn classify_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
         let report = match classify_file(classifier, file) {
             Ok(r) => r,
             Err(message) => {
-                eprintln!("arc-triage: {message}");
+                say(&message);
                 read_error = true;
                 continue;
             }
@@ -256,7 +266,7 @@ fn classify_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
         };
         let text = if options.json {
             for note in &report.notes {
-                eprintln!("arc-triage: {name}: {note}");
+                say(&format!("{name}: {note}"));
             }
             json_line(&report, several.then_some(name))
         } else {
@@ -314,7 +324,7 @@ fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
                 sections
             }
             Err(message) => {
-                eprintln!("arc-triage: {message}");
+                say(&message);
                 read_error = true;
                 continue;
             }
@@ -331,7 +341,9 @@ fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
                 if !text.is_empty() && !text.ends_with('\n') {
                     text.push_str(eol);
                 }
-                text.push_str(&format!("==> {name} <=={eol}"));
+                // The name is printed safe; the log's own text after it is the input as it
+                // was (what --redact is for), to be redirected into a file.
+                text.push_str(&format!("==> {} <=={eol}", render::printable(&name)));
             }
             text.push_str(&decoded);
         }
@@ -343,20 +355,24 @@ fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
         .map(|r| format!("{} {}", r.count, r.name))
         .collect();
     if summary.is_empty() {
-        eprintln!("arc-triage: nothing to redact was found");
+        say("nothing to redact was found");
     } else {
-        eprintln!(
-            "arc-triage: replaced {}; read the text before you send it: names are replaced where \
+        say(&format!(
+            "replaced {}; read the text before you send it: names are replaced where \
              the log names them (after --resource-group, in a prompt or a URL) and wherever they \
              appear again",
             summary.join(", ")
-        );
+        ));
     }
     let out = if options.json {
         match serde_json::to_string(&redacted) {
             Ok(json) => json + "\n",
             Err(e) => format!("{{\"error\":{:?}}}\n", e.to_string()),
         }
+    } else if std::io::stdout().is_terminal() {
+        // Read on a terminal, the log's own escapes are shown, not obeyed; redirected to a file
+        // (what --redact is for) the text is the input exactly, placeholders aside.
+        on_terminal(&redacted.text)
     } else {
         redacted.text
     };
@@ -367,6 +383,17 @@ fn redact_inputs(classifier: &Classifier, options: &Options) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// A text for the terminal: each line through [`render::printable`], its CRLF kept.
+fn on_terminal(text: &str) -> String {
+    let lines: Vec<String> = (text.split('\n'))
+        .map(|line| match line.strip_suffix('\r') {
+            Some(line) => format!("{}\r", render::printable(line)),
+            None => render::printable(line).into_owned(),
+        })
+        .collect();
+    lines.join("\n")
 }
 
 /// Named texts: `(name, bytes)`.

@@ -4,7 +4,50 @@ use crate::report::{Confidence, Diagnosis, EvidenceLine, Report};
 use crate::rule::Kind;
 use crate::rule::SourceLink;
 use crate::ruleset::RuleSet;
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// `text` made safe to print on a terminal: a control character from the input (a file name, an
+/// archive member, a log line, a captured value, a custom rule's text) can never move the cursor,
+/// clear the screen, set the window title or write the clipboard (OSC 52). Each one is shown
+/// instead, one character for one, so highlight spans counted in characters still line up:
+/// ESC becomes `␛`; a tab a space; every other C0 control its Control Picture (BEL `␇`, BS `␈`,
+/// CR `␍`, LF `␊`: U+2400 plus its code); DEL `␡`; the C1 controls (U+0080 to U+009F, which
+/// some terminals read as CSI and OSC) `\u{fffd}`. Nothing else changes.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{1b}' => '␛',
+                '\t' => ' ',
+                '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                '\u{7f}' => '␡',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// [`printable`] applied to each line of `text`, the line breaks kept (a multi-line message).
+pub fn printable_lines(text: &str) -> String {
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(printable).collect();
+    lines.join("\n")
+}
+
+/// Appends a formatted text and a line break, every line of it through [`printable`]: all of the
+/// report's text but its evidence lines (which add their own highlight codes) goes through here.
+macro_rules! put {
+    ($out:expr, $($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        let out: &mut String = $out;
+        out.push_str(&printable_lines(&text));
+        out.push('\n');
+    }};
+}
 
 /// How a match is marked inside an evidence line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +80,7 @@ fn secret_warning(out: &mut String, report: &Report) {
     if report.secret_count == 0 {
         return;
     }
-    let _ = writeln!(
+    put!(
         out,
         "\nWarning: this log holds {}. Every text shown here has {} in its place.",
         plural(report.secret_count, "secret", "secrets"),
@@ -55,7 +98,7 @@ fn secret_warning(out: &mut String, report: &Report) {
             continue;
         }
         let at = if lines.len() == 1 { "line" } else { "lines" };
-        let _ = writeln!(out, "  {} ({at} {})", kind.name, lines.join(", "));
+        put!(out, "  {} ({at} {})", kind.name, lines.join(", "));
         let advice = format!(
             "If this log was sent anywhere else (a ticket, a mail, a chat): {}",
             kind.rotate
@@ -64,7 +107,7 @@ fn secret_warning(out: &mut String, report: &Report) {
         out.push('\n');
     }
     if report.secret_count > report.secrets.len() as u64 {
-        let _ = writeln!(
+        put!(
             out,
             "  (the first {} are listed)",
             number(report.secrets.len() as u64)
@@ -107,8 +150,8 @@ pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> Strin
         format!(" ({})", names.join(", "))
     };
     let from = source.map(|s| format!("{s}: ")).unwrap_or_default();
-    let _ = writeln!(
-        out,
+    put!(
+        &mut out,
         "{from}{} in {read}{formats} · rules {} ({})",
         match report.matches.len() {
             0 => "no diagnosis".to_string(),
@@ -119,7 +162,7 @@ pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> Strin
     );
     secret_warning(&mut out, report);
     for note in &report.notes {
-        let _ = writeln!(out, "Note: {note}");
+        put!(&mut out, "Note: {note}");
     }
     for (i, d) in report.matches.iter().enumerate() {
         out.push('\n');
@@ -128,14 +171,14 @@ pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> Strin
     if !report.has_exact() {
         out.push('\n');
         if report.matches.is_empty() {
-            let _ = writeln!(
-                out,
+            put!(
+                &mut out,
                 "No row of the troubleshooting table matches this input."
             );
         }
         if !report.error_lines.is_empty() {
-            let _ = writeln!(
-                out,
+            put!(
+                &mut out,
                 "Lines that look like errors ({} of {}, last first):",
                 report.error_lines.len(),
                 number(report.error_line_count)
@@ -144,9 +187,9 @@ pub fn report_text(report: &Report, style: Style, source: Option<&str>) -> Strin
                 evidence_line(&mut out, line, style, "  ");
             }
         }
-        let _ = writeln!(out, "Next steps:");
+        put!(&mut out, "Next steps:");
         for (i, step) in report.next_steps.iter().enumerate() {
-            let _ = writeln!(out, "  {}. {}", i + 1, indent_rest(step, "     "));
+            put!(&mut out, "  {}. {}", i + 1, indent_rest(step, "     "));
         }
     }
     out
@@ -162,16 +205,17 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         Kind::Code => "exit code",
         Kind::Stage => "step",
     };
-    let _ = writeln!(
+    put!(
         out,
         "{n}. {} [{confidence} · {kind}] {}",
-        d.row.id, d.row.title
+        d.row.id,
+        d.row.title
     );
     if !d.row.message.is_empty() {
-        let _ = writeln!(out, "   Message:  {}", d.row.message);
+        put!(out, "   Message:  {}", d.row.message);
     }
     if !d.row.error.is_empty() {
-        let _ = writeln!(
+        put!(
             out,
             "   Error:    {}",
             indent_rest(&d.row.error, "             ")
@@ -179,9 +223,9 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
     }
     if !d.fields.is_empty() {
         let fields: Vec<String> = d.fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let _ = writeln!(out, "   Values:   {}", fields.join("  "));
+        put!(out, "   Values:   {}", fields.join("  "));
     }
-    let _ = writeln!(
+    put!(
         out,
         "   Evidence: {}",
         match d.occurrences {
@@ -208,17 +252,17 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         }
     }
     if !d.candidates.is_empty() {
-        let _ = writeln!(out, "   Could be one of:");
+        put!(out, "   Could be one of:");
         for c in &d.candidates {
-            let _ = writeln!(out, "     - {} ({})", c.id, c.title);
+            put!(out, "     - {} ({})", c.id, c.title);
         }
     }
-    let _ = writeln!(out, "   Probable cause:");
-    let _ = writeln!(out, "{}", indent_all(&d.row.cause, "     "));
-    let _ = writeln!(out, "   Solution:");
-    let _ = writeln!(out, "{}", indent_all(&d.row.solution, "     "));
-    let _ = writeln!(out, "   Docs:     {}", d.row.docs);
-    let _ = writeln!(
+    put!(out, "   Probable cause:");
+    put!(out, "{}", indent_all(&d.row.cause, "     "));
+    put!(out, "   Solution:");
+    put!(out, "{}", indent_all(&d.row.solution, "     "));
+    put!(out, "   Docs:     {}", d.row.docs);
+    put!(
         out,
         "   Sources:  {}",
         indent_rest(
@@ -227,9 +271,9 @@ fn diagnosis_text(out: &mut String, n: usize, d: &Diagnosis, style: Style) {
         )
     );
     if let Some(unsourced) = &d.row.unsourced {
-        let _ = writeln!(out, "   Unsourced: {}", unsourced.trim());
+        put!(out, "   Unsourced: {}", unsourced.trim());
     }
-    let _ = writeln!(out, "   Ranked:   {}", d.rank_reason);
+    put!(out, "   Ranked:   {}", d.rank_reason);
 }
 
 /// One citation per line (a link, or `owner/repo#N (link)`), then `checked <date>`.
@@ -265,16 +309,19 @@ fn evidence_line(out: &mut String, line: &EvidenceLine, style: Style, indent: &s
 /// archive and the line there.
 fn position(line: &EvidenceLine) -> String {
     match &line.file {
-        Some(file) => format!("{file}:{}", line.line),
+        Some(file) => format!("{}:{}", printable(file), line.line),
         None => format!("{:>6}", line.line),
     }
 }
 
 /// A line's text with its span marked, safe to print on a terminal.
 fn shown(line: &EvidenceLine, style: Style) -> String {
-    let text = match line.span {
+    // The log's own escapes are made harmless before the highlight adds ours: `printable` maps
+    // one character to one, so the span (counted in characters) still covers the match.
+    let safe = printable(&line.text);
+    match line.span {
         Some([s, e]) => {
-            let chars: Vec<char> = line.text.chars().collect();
+            let chars: Vec<char> = safe.chars().collect();
             let (s, e) = (s.min(chars.len()), e.min(chars.len()));
             let (open, close) = match style {
                 Style::Plain => ("«", "»"),
@@ -285,23 +332,7 @@ fn shown(line: &EvidenceLine, style: Style) -> String {
             let after: String = chars[e..].iter().collect();
             format!("{before}{open}{inside}{close}{after}")
         }
-        None => line.text.clone(),
-    };
-    // Terminal escapes from the log itself are never replayed on the user's terminal.
-    let text: String = text
-        .chars()
-        .map(|c| {
-            if c.is_control() && c != '\u{1b}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    if style == Style::Plain {
-        text.replace('\u{1b}', "␛")
-    } else {
-        text
+        None => safe.into_owned(),
     }
 }
 

@@ -17,7 +17,7 @@ pub const MASK: &str = "<secret hidden>";
 pub const MAX_LISTED: usize = 100;
 
 /// Text whose presence (any case) makes a record worth searching for secrets.
-pub const TRIGGERS: [&str; 15] = [
+pub const TRIGGERS: [&str; 17] = [
     "secret",
     "password",
     "pwd=",
@@ -28,6 +28,8 @@ pub const TRIGGERS: [&str; 15] = [
     "access-token",
     "access_token",
     "accesstoken",
+    "refresh_token",
+    "refreshtoken",
     "sig=",
     "private key",
     "accountkey",
@@ -36,7 +38,7 @@ pub const TRIGGERS: [&str; 15] = [
 ];
 
 /// The kinds of secret, with what to do when one was exposed.
-pub const KINDS: [Kind; 9] = [
+pub const KINDS: [Kind; 10] = [
     Kind {
         id: "service-principal-secret",
         name: "service principal secret",
@@ -54,6 +56,12 @@ pub const KINDS: [Kind; 9] = [
         name: "access token",
         rotate: TOKEN_ADVICE,
         sources: &[ACCESS_TOKENS, REVOKE_ACCESS],
+    },
+    Kind {
+        id: "refresh-token",
+        name: "refresh token",
+        rotate: "A refresh token gets new access tokens until it expires (90 days by default, and each use hands out a fresh one) or is revoked. Revoke the account's sessions in Microsoft Entra ID, which revokes every refresh token issued to it, and review its sign-in logs.",
+        sources: &[REFRESH_TOKENS, REVOKE_ACCESS],
     },
     Kind {
         id: "jwt",
@@ -101,6 +109,8 @@ const AZCMAGENT_CONNECT: &str =
 const AZ_APP_CREDENTIAL: &str = "https://learn.microsoft.com/cli/azure/ad/app/credential";
 const ACCESS_TOKENS: &str =
     "https://learn.microsoft.com/entra/identity-platform/access-tokens#token-lifetime";
+const REFRESH_TOKENS: &str =
+    "https://learn.microsoft.com/entra/identity-platform/refresh-tokens#token-lifetime";
 const REVOKE_ACCESS: &str = "https://learn.microsoft.com/entra/identity/users/users-revoke-access";
 const STORAGE_KEYS: &str =
     "https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage";
@@ -174,26 +184,27 @@ fn detectors() -> Vec<(usize, String)> {
         (1, format!(r#"(?i)\bclient_?secret\\?["']?\s*[:=]\s*{v}"#)),
         (2, format!(r"(?i)--access-token(?:\s*=\s*|\s+){v}")),
         (2, format!(r#"(?i)\baccess_?token\\?["']?\s*[:=]\s*{v}"#)),
+        (3, format!(r#"(?i)\brefresh_?token\\?["']?\s*[:=]\s*{v}"#)),
         (2, r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)".to_string()),
         (
-            3,
+            4,
             r"\b(eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)".to_string(),
         ),
-        (4, r#"(?i)[?&]sig=([^&\s"'\\#]{8,})"#.to_string()),
+        (5, r#"(?i)[?&]sig=([^&\s"'\\#]{8,})"#.to_string()),
         (
-            5,
+            6,
             r#"(?i)\b(?:AccountKey|SharedAccessKey)=([^;\s"'\\]{16,})"#.to_string(),
         ),
         (
-            6,
+            7,
             r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s/?#@:"'\\]+:([^\s/?#@"'\\]+)@"#.to_string(),
         ),
         (
-            7,
+            8,
             r#"(?i)\b(?:password|passwd|pwd)=([^\s;&"'\\]+)"#.to_string(),
         ),
         (
-            8,
+            9,
             r"(?s)-----BEGIN[A-Z0-9 ]* PRIVATE KEY-----(.+?)(?:-----END|\z)".to_string(),
         ),
     ]

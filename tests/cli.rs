@@ -890,3 +890,125 @@ fn redact_reads_a_bundle_as_one_section_per_log() {
         "UTF-16 decoded"
     );
 }
+
+/// A ZIP archive of stored (uncompressed) members, names as given.
+fn stored_zip(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in members {
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let mut fields = Vec::new();
+        fields.extend_from_slice(&[20, 0, 0, 0x08, 0, 0, 0, 0x60, 0x7a, 0x5b]); // UTF-8 names, stored
+        fields.extend_from_slice(&crc.sum().to_le_bytes());
+        fields.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        fields.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        fields.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        fields.extend_from_slice(&[0, 0]);
+        central.extend_from_slice(b"PK\x01\x02\x14\x00");
+        central.extend_from_slice(&fields);
+        central.extend_from_slice(&[0; 10]); // comment, disk, attributes
+        central.extend_from_slice(&(out.len() as u32).to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&fields);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+    }
+    let at = out.len() as u32;
+    let count = (members.len() as u16).to_le_bytes();
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&count);
+    out.extend_from_slice(&count);
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// What a terminal would obey in `bytes`: any C0 control but a line break, DEL, a C1 control,
+/// once the highlight codes arc-triage writes itself (`--color always`) are taken out.
+fn raw_controls(bytes: &[u8]) -> Vec<char> {
+    let text = text(bytes)
+        .replace("\u{1b}[1;31m", "")
+        .replace("\u{1b}[0m", "");
+    text.chars()
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect()
+}
+
+// Security report (2026-11-26) F7: file names and field values reached the terminal raw.
+#[test]
+fn escapes_in_file_names_and_values_are_shown_not_obeyed() {
+    const OSC52: &str = "\u{1b}]52;c;cm0gLXJmIH4K\u{7}";
+    const CLEAR: &str = "\u{1b}[2J";
+    let dir = TempDir::new("escapes");
+    let named = dir.file(&format!("a{OSC52}{CLEAR}b.log"), PROVIDER.as_bytes());
+    let plain = dir.file("plain.log", PROVIDER.as_bytes());
+    let locked = dir.file(
+        "locked.log",
+        b"level=fatal msg=\"cannot perform delete operation because following scope(s) are locked: 'AAA\x08\x08\x08BBB\x07\x1b]0;T\x07'\"\n",
+    );
+    let missing = format!("{}/missing{OSC52}.log", dir.0.display());
+    let zip = dir.file(
+        "bundle.zip",
+        &stored_zip(&[
+            (
+                &format!("var/opt/azcmagent/log/{OSC52}azcmagent.log"),
+                PROVIDER.as_bytes(),
+            ),
+            (&format!("{CLEAR}agentconfig.json"), b"{}"),
+        ]),
+    );
+
+    let out = run(
+        &["--color", "always", &named, &plain, &locked, &missing, &zip],
+        b"",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the missing file is a read error"
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(raw_controls(&out.stdout), [], "{stdout:?}");
+    assert_eq!(raw_controls(&out.stderr), [], "{stderr:?}");
+    // Each one is shown instead, where it was.
+    for shown in [
+        "a␛]52;c;cm0gLXJmIH4K␇␛[2Jb.log: 1 diagnosis",
+        "Values:   lock_scope=AAA␈␈␈BBB␇  operation=delete",
+        "locked: 'AAA␈␈␈BBB␇'",
+        // The archive reader already puts U+FFFD for a control in a member's name.
+        "Note: Not read: \u{fffd}[2Jagentconfig.json (not a log).",
+        "var/opt/azcmagent/log/\u{fffd}]52;c;cm0gLXJmIH4K\u{fffd}azcmagent.log:1 │",
+    ] {
+        assert!(stdout.contains(shown), "{shown}\n---\n{stdout}");
+    }
+    assert!(
+        stderr.contains("missing␛]52;c;cm0gLXJmIH4K␇.log: cannot open"),
+        "{stderr}"
+    );
+
+    // --json prints JSON (escaped by the serialiser); the notes on standard error are text.
+    let out = run(&["--json", &named, &zip], b"");
+    assert_eq!(raw_controls(&out.stderr), [], "{:?}", text(&out.stderr));
+    let first: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(first["file"], named, "JSON carries the name as it is");
+
+    // --redact: the section names are text; the logs themselves are the input as it was.
+    let out = run(&["--redact", &zip, &named], b"");
+    assert_eq!(raw_controls(&out.stdout), [], "{:?}", text(&out.stdout));
+    assert_eq!(raw_controls(&out.stderr), [], "{:?}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("/a␛]52;c;cm0gLXJmIH4K␇␛[2Jb.log <=="));
+}
+
+#[test]
+fn printable_shows_each_control_as_one_character() {
+    use arc_triage::render::printable;
+    assert_eq!(printable("plain text · ünïcode"), "plain text · ünïcode");
+    assert_eq!(
+        printable("\u{1b}[2J\u{7}\u{8}\t\r\n\u{0}\u{7f}\u{9b}\u{85}x"),
+        "␛[2J␇␈ ␍␊␀␡\u{fffd}\u{fffd}x"
+    );
+}

@@ -197,6 +197,7 @@ fn every_kind_a_report_names_is_described() {
         "service-principal-secret",
         "client-secret",
         "access-token",
+        "refresh-token",
         "jwt",
         "sas-signature",
         "storage-key",
@@ -206,6 +207,63 @@ fn every_kind_a_report_names_is_described() {
     ] {
         assert!(kinds.iter().any(|k| k.kind == id), "{id} is described");
     }
+}
+
+/// The session the security report (2026-11-26, F1) pasted: one secret of each shape, the
+/// no-match path included (error lines), read as a support bundle's logs whose names hold one
+/// too. Not one value may appear anywhere in the report: evidence, error lines, fields,
+/// onboarding, notes, the files' names.
+#[test]
+fn a_log_full_of_secrets_leaks_none_of_them_anywhere_in_the_report() {
+    const VALUES: [&str; 9] = [
+        "SECRETSECRETSECRET0123456789",
+        "SIGNATUREsignatureSIGNATURE",
+        "BEARERSIGNATURE",
+        "SASSIGNATURE",
+        "Winter2024PROXYPASS",
+        "ACCESSTOKENSIG",
+        "REFRESHTOKENVALUE",
+        "NAMEPASSWORD",
+        "NAMESIG",
+    ];
+    let log = r#"root@edge-03:~# azcmagent connect --service-principal-id f3a5c1d2-7b8e-4f60-9a1b-2c3d4e5f6a7b --service-principal-secret 'Xy8Q~SECRETSECRETSECRET0123456789abcdEFG' --tenant-id 98fbb231-4a93-4dee-85a8-9c286ddfb92d --subscription-id 4f9e31f7-1845-4909-bdc1-cb4952ffe058 --resource-group rg-arc --location westeurope
+PS C:\> azcmagent connect --access-token eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.SIGNATUREsignatureSIGNATURE --tenant-id 98fbb231-4a93-4dee-85a8-9c286ddfb92d
+time="2024-05-05T10:25:31Z" level=debug msg="Sending request" Authorization="Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcmMifQ.BEARERSIGNATURE" url="https://management.azure.com/subscriptions/4f9e31f7-1845-4909-bdc1-cb4952ffe058"
+time="2024-05-05T10:25:32Z" level=error msg="Failed to download extension" Error="Get "https://arcext.blob.core.windows.net/pkgs/ext.zip?sv=2021-08-06&se=2024-06-01T00%3A00%3A00Z&sr=b&sp=r&sig=SASSIGNATURE%2Babc%3D": x509: certificate signed by unknown authority"
+PS C:\> azcmagent config set proxy.url http://svc-arc:Winter2024PROXYPASS@proxy.contoso.local:8080
+time="2024-05-05T10:25:33Z" level=error msg="Token response" Body="{"token_type":"Bearer","access_token":"eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.ACCESSTOKENSIG","refresh_token":"0.REFRESHTOKENVALUE"}"
+time="2024-05-05T10:25:34Z" level=fatal msg="Failed to acquire authorization token from SPN" Error="Failed to execute the refresh request. Error = 'Invalid client secret is provided.' client_secret=Xy8Q~SECRETSECRETSECRET0123456789abcdEFG"
+"#;
+    // Read whole, and as a bundle's logs (every line an error line too, none matching a rule).
+    let whole = classifier().classify(log);
+    let errors_only = log.replace("Invalid client secret", "something else");
+    let mut session = classifier().session();
+    session.begin_file("logs/password=NAMEPASSWORD/azcmagent.log");
+    session.feed(log.as_bytes());
+    session.begin_file("logs/ext.zip?sv=1&sig=NAMESIG.log");
+    session.feed(errors_only.as_bytes());
+    session.skip_file("proxy http://u:NAMEPASSWORD@p/.json", "not a log");
+    let bundle = session.finish();
+    for report in [&whole, &classifier().classify(&errors_only), &bundle] {
+        let text = json(report);
+        for value in VALUES {
+            assert!(
+                !text.contains(value),
+                "{value} in
+{text}"
+            );
+        }
+    }
+    assert!(!bundle.error_lines.is_empty(), "the error lines were built");
+    assert_eq!(whole.secret_count, 8, "{:?}", whole.secrets);
+    assert!(
+        whole
+            .secrets
+            .iter()
+            .any(|s| s.kind == "refresh-token" && s.line == 6),
+        "{:?}",
+        whole.secrets
+    );
 }
 
 /// Where a secret can sit in a line the agent or a shell prints, `{}` standing for it.

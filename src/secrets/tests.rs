@@ -67,6 +67,14 @@ fn each_kind_is_found_with_exactly_its_value() {
             &[("access-token", "abcdEFGH1234ijklMNOP")],
         ),
         (
+            r#"{\"token_type\":\"Bearer\",\"refresh_token\":\"0.AXkAabcdEFGH1234-ijkl\"}"#,
+            &[("refresh-token", "0.AXkAabcdEFGH1234-ijkl")],
+        ),
+        (
+            "grant_type=refresh_token&refresh_token=0.AXkAabcdEFGH1234&client_id=x",
+            &[("refresh-token", "0.AXkAabcdEFGH1234")],
+        ),
+        (
             "Authorization: Bearer abcdEFGH1234ijklMNOP5678",
             &[("access-token", "abcdEFGH1234ijklMNOP5678")],
         ),

@@ -81,6 +81,7 @@ test('an element removed and re-inserted (instant navigation) still works', asyn
   await page.evaluate(() => {
     const el = document.createElement('arc-triage');
     el.id = 'third';
+    el.setAttribute('shadow', 'open');
     document.body.append(el);
   });
   const third = widget(page, '#third');

@@ -5,7 +5,24 @@ import { readFileSync } from 'node:fs';
 import { test as base, expect } from '@playwright/test';
 
 export const test = base.extend({
-  page: async ({ page }, use, testInfo) => {
+  // The element's shadow root is closed unless the page asks for it open. Playwright's locators
+  // only pierce open ones, so every element a page's markup holds is given shadow="open" before
+  // it upgrades (as a host page that opts in would write it); `test.use({ openShadow: false })`
+  // sees the element as an ordinary host page does.
+  openShadow: [true, { option: true }],
+  page: async ({ page, openShadow }, use, testInfo) => {
+    if (openShadow) {
+      // On the context, so pages a test opens itself (a copied link) get it too.
+      await page.context().addInitScript(() => {
+        new MutationObserver((records) => {
+          for (const record of records) {
+            for (const node of record.addedNodes) {
+              if (node.localName === 'arc-triage' && !node.hasAttribute('shadow')) node.setAttribute('shadow', 'open');
+            }
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
+    }
     const afterLoad = [];
     const problems = [];
     let loaded = false;
@@ -56,7 +73,7 @@ export const TABLE_ROWS = JSON.parse(readFileSync(new URL('../data/table-rows.js
 /** Each row as the agent printed it in a real session, by id. */
 export const ROWS = Object.fromEntries(TABLE_ROWS.map((r) => [r.id, r.session.join('\n')]));
 
-/** The widget's parts, found through its shadow root (Playwright's CSS locators pierce it). */
+/** The widget's parts, found through its (opened) shadow root: Playwright's CSS locators pierce it. */
 export function widget(page, selector = 'arc-triage') {
   const host = page.locator(selector).first();
   return {

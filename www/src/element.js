@@ -9,6 +9,7 @@ import {
   knownProblems,
   unknownRuleNotice,
   versionNotice,
+  invalidRuleNotice,
   retiredNotice,
   formatBytes,
 } from './render.js';
@@ -27,11 +28,35 @@ function styles() {
   return sheet;
 }
 
-/** `#rule=<id>&v=<version>` → `{rule, version}`; anything else → null. */
+/** What a row id and a rule-set version look like; anything else in a link is not one. */
+export const ROW_ID = /^[a-z0-9-]{1,64}$/;
+const VERSION = /^[0-9.]{1,32}$/;
+const EXCERPT_CHARS = 40;
+
+/**
+ * The start of a text that is not what it should be, safe to show in a message: at most
+ * `EXCERPT_CHARS` characters, control and format characters (bidirectional overrides, zero-width
+ * ones) replaced by U+FFFD, and `…` when it was cut.
+ */
+export function excerpt(text) {
+  const chars = Array.from(String(text));
+  const shown = chars.slice(0, EXCERPT_CHARS).join('').replace(/[\p{Cc}\p{Cf}\p{Cs}]/gu, '\uFFFD');
+  return chars.length > EXCERPT_CHARS ? `${shown}…` : shown;
+}
+
+/**
+ * `#rule=<id>&v=<version>` → `{rule, version}` (`version` null when absent, `badVersion` when it
+ * was not a version); a `rule` that is no row id → `{rule: null, invalid: <excerpt>}`; no
+ * `rule` → null. Nothing of a link is shown unchecked.
+ */
 export function parseLink(hash) {
   const params = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
   const rule = params.get('rule');
-  return rule ? { rule, version: params.get('v') } : null;
+  if (!rule) return null;
+  if (!ROW_ID.test(rule)) return { rule: null, version: null, invalid: excerpt(rule) };
+  const v = params.get('v');
+  if (v && !VERSION.test(v)) return { rule, version: null, badVersion: true };
+  return { rule, version: v || null };
 }
 
 /** The share link for a row: the page's address with only the row id and rule-set version. */
@@ -54,14 +79,40 @@ export function publicAddress(attribute, href = location.href) {
   return null;
 }
 
+/**
+ * What session-replay tools honour as "do not record this element's content", each from the
+ * tool's own documentation: LogRocket `data-private`, Datadog `data-dd-privacy="mask"`,
+ * Microsoft Clarity `data-clarity-mask`, Sentry `sentry-mask` / `data-sentry-mask`, FullStory
+ * `fs-mask`, and rrweb's default mask class `rr-mask` (PostHog and others record with rrweb).
+ * Put on the element itself and, inside it, on the widget and the box, unless the host sets
+ * `replay-masking="off"`. A closed shadow root (the default) is invisible to those tools anyway;
+ * the marks matter when a host opens it.
+ */
+const REPLAY_CLASSES = ['fs-mask', 'rr-mask', 'sentry-mask'];
+const REPLAY_ATTRIBUTES = [
+  ['data-private', ''],
+  ['data-dd-privacy', 'mask'],
+  ['data-clarity-mask', 'true'],
+  ['data-sentry-mask', ''],
+];
+
+function markForReplay(node, on) {
+  for (const name of REPLAY_CLASSES) node.classList.toggle(name, on);
+  for (const [name, value] of REPLAY_ATTRIBUTES) {
+    if (on) node.setAttribute(name, value);
+    else node.removeAttribute(name);
+  }
+}
+
 const DEBOUNCE_MS = 150;
 const ANALYSIS_MARK = 'arc-triage:analysis';
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
 
 export class ArcTriageElement extends HTMLElement {
-  static observedAttributes = ['rule'];
+  static observedAttributes = ['rule', 'replay-masking'];
 
   #ui = null;
+  #root = null;
   #run = 0;
   #controller = null;
   #timer = 0;
@@ -72,6 +123,7 @@ export class ArcTriageElement extends HTMLElement {
 
   connectedCallback() {
     if (!this.#ui) this.#build();
+    this.#markForReplay();
     window.addEventListener('hashchange', this.#onHash);
     this.#start();
   }
@@ -86,8 +138,18 @@ export class ArcTriageElement extends HTMLElement {
     }
   }
 
-  attributeChangedCallback() {
+  attributeChangedCallback(name) {
+    if (name === 'replay-masking') {
+      if (this.#ui) this.#markForReplay();
+      return;
+    }
     if (this.#ui && this.#info) this.#showLinkedIfIdle(false);
+  }
+
+  /** Marks (or, with `replay-masking="off"`, unmarks) what session-replay tools must not record. */
+  #markForReplay() {
+    const on = this.getAttribute('replay-masking') !== 'off';
+    for (const node of [this, this.#ui.widget, this.#ui.log]) markForReplay(node, on);
   }
 
   /** The last report shown, for scripts on the host page. */
@@ -103,11 +165,15 @@ export class ArcTriageElement extends HTMLElement {
   }
 
   #build() {
-    const root = this.attachShadow({ mode: 'open' });
+    // Closed unless the host opts in with shadow="open" (read once, when first connected): the
+    // page's other scripts (analytics, session replay) then cannot read the pasted log or the
+    // results through `shadowRoot`. Browser extensions still can; nothing in a page stops them.
+    const root = this.attachShadow({ mode: this.getAttribute('shadow') === 'open' ? 'open' : 'closed' });
+    this.#root = root;
     root.adoptedStyleSheets = [styles()];
     const { widget, ...parts } = skeleton(Math.random().toString(36).slice(2, 8));
     root.append(widget);
-    this.#ui = { ...parts, report: null };
+    this.#ui = { ...parts, widget, report: null };
     const { log, fileInput, open, clear, stop } = parts;
 
     log.addEventListener('input', () => {
@@ -311,9 +377,13 @@ export class ArcTriageElement extends HTMLElement {
     if (!this.#info) return;
     const link = parseLink(location.hash);
     if (this.#ui.report) {
-      if (fromHash && link) {
+      if (fromHash && link?.rule) {
         this.#ui.results.querySelector(`[data-rule-id="${CSS.escape(link.rule)}"]`)?.focus();
       }
+      return;
+    }
+    if (link?.invalid !== undefined) {
+      this.#showInvalid(link.invalid, 'link');
       return;
     }
     const rule = link?.rule ?? this.getAttribute('rule');
@@ -324,11 +394,25 @@ export class ArcTriageElement extends HTMLElement {
       this.#ui.status.textContent = EMPTY_STATUS;
       return;
     }
-    this.#showRule(rule, link?.rule ? link.version : null, false, link?.rule ? 'link' : 'attribute');
+    this.#showRule(rule, link?.rule ? link.version : null, false, link?.rule ? 'link' : 'attribute', link?.badVersion);
   }
 
-  #showRule(id, linkVersion, focus, source) {
+  /** A link or `rule` attribute whose row id is not one: say so, showing only an excerpt. */
+  #showInvalid(shown, source) {
     const { notice, results, status } = this.#ui;
+    this.#resultsFirst(true);
+    results.replaceChildren();
+    notice.hidden = false;
+    notice.replaceChildren(invalidRuleNotice(shown, source));
+    status.textContent = source === 'link' ? 'The link names no row.' : 'The rule attribute names no row.';
+  }
+
+  #showRule(id, linkVersion, focus, source, badVersion = false) {
+    const { notice, results, status } = this.#ui;
+    if (!ROW_ID.test(id)) {
+      this.#showInvalid(excerpt(id), source);
+      return;
+    }
     this.#resultsFirst(true);
     const row = engine.rules().find((r) => r.id === id);
     const retired = row ? null : engine.retired().find((r) => r.id === id);
@@ -343,8 +427,8 @@ export class ArcTriageElement extends HTMLElement {
       status.textContent = 'Unknown row in the link.';
       return;
     }
-    notice.hidden = !(linkVersion && linkVersion !== this.#info.version);
-    notice.replaceChildren(versionNotice(linkVersion, this.#info.version));
+    notice.hidden = !(badVersion || (linkVersion && linkVersion !== this.#info.version));
+    notice.replaceChildren(versionNotice(badVersion ? null : linkVersion, this.#info.version));
     const [intro, card] = linkedRow(row, this.#view(), source);
     results.replaceChildren(intro, card);
     status.textContent = `Showing the row “${row.title}”.`;
@@ -381,7 +465,7 @@ export class ArcTriageElement extends HTMLElement {
    */
   #resultsFirst(first) {
     const { status, error, notice, results } = this.#ui;
-    const input = this.shadowRoot.querySelector('.input');
+    const input = this.#root.querySelector('.input');
     if (first === (results.compareDocumentPosition(input) === Node.DOCUMENT_POSITION_FOLLOWING)) return;
     if (first) input.before(status, error, notice, results);
     else input.after(status, error, notice, results);

@@ -407,12 +407,27 @@ export function unknownRuleNotice(id, version) {
   );
 }
 
-/** A link made with another rule-set version. */
+/** A link made with another rule-set version (`null`: one that names no valid version). */
 export function versionNotice(linkVersion, version) {
   return h(
     'p',
     null,
-    `This link was made with rule set ${linkVersion}; this page has ${version}. The advice below is the current one.`,
+    linkVersion === null
+      ? `This link's rule-set version is not one arc-triage writes; this page has ${version}. The advice below is the current one.`
+      : `This link was made with rule set ${linkVersion}; this page has ${version}. The advice below is the current one.`,
+  );
+}
+
+/**
+ * A row id that is not one (too long, or not lowercase letters, digits and dashes), from a link
+ * or the `rule` attribute; `excerpt` is its start, made safe to show (see element.js's `excerpt`).
+ */
+export function invalidRuleNotice(excerpt, source) {
+  return h(
+    'p',
+    { class: 'invalid-rule' },
+    `The ${source === 'link' ? 'link' : '`rule` attribute'} names no row: “${excerpt}” is not a row id (ids are up to 64 lowercase letters, digits and dashes). `,
+    source === 'link' ? 'The link may have been cut or changed. Paste your log to diagnose it.' : 'Paste your log to diagnose it.',
   );
 }
 
