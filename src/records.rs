@@ -189,16 +189,18 @@ impl RecordBuffer {
         self.records[r].secrets = ranges;
     }
 
+    /// Where record `r`'s lines are in `lines`.
+    fn line_range(&self, r: usize) -> std::ops::Range<usize> {
+        let last = (self.records.get(r + 1)).map_or(self.lines.len(), |n| n.first_line);
+        self.records[r].first_line..last
+    }
+
     /// The pasted lines of record `r`.
     pub fn lines(&self, r: usize) -> RecordLines<'_> {
         let record = &self.records[r];
-        let last = self
-            .records
-            .get(r + 1)
-            .map_or(self.lines.len(), |n| n.first_line);
         RecordLines {
             text: &self.pasted,
-            lines: &self.lines[record.first_line..last],
+            lines: &self.lines[self.line_range(r)],
             end: record.pasted.1,
         }
     }
@@ -206,12 +208,8 @@ impl RecordBuffer {
     /// Complete record `r` as evidence shows it: decoded, in its lines, secrets marked.
     pub fn decoded_record(&self, r: usize) -> DecodedRecord<'_> {
         let record = &self.records[r];
-        let last = self
-            .records
-            .get(r + 1)
-            .map_or(self.lines.len(), |n| n.first_line);
         let from = record.pasted.0;
-        let lines: Vec<(usize, u64)> = (self.lines[record.first_line..last].iter())
+        let lines: Vec<(usize, u64)> = (self.lines[self.line_range(r)].iter())
             .map(|&(offset, number)| (offset - from, number))
             .collect();
         let pasted = Pasted {

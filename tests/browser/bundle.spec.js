@@ -13,6 +13,13 @@ const LINUX = 'azcmagent-20201020T152324-web01.zip';
 const WINDOWS = 'azcmagent-20201116T101500-SRV01.zip';
 const zip = (name) => fs.readFileSync(path.join(BUNDLES, name));
 
+/** Opens a share tool's preview, copies what it shows, and returns the clipboard. */
+async function copied(page, w, action) {
+  await w.results.locator(`[data-action=${action}]`).click();
+  await w.results.locator(`[data-action=${action}-confirm]`).click();
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
 async function drop(page, name) {
   await page.goto('./');
   const w = widget(page);
@@ -26,6 +33,11 @@ test('a dropped bundle is read log by log, and evidence names the file and the l
   await expect(w.cards).toHaveCount(2);
   await expect(w.cards.nth(0)).toHaveAttribute('data-rule-id', 'tls-inspection');
   await expect(w.cards.nth(1)).toHaveAttribute('data-rule-id', 'guest-config-service-error');
+  // The status counts what the list counts: a step whose cause is unclear is a problem too.
+  await expect(w.results.locator('nav.problems p')).toHaveText('2 problems found:');
+  await expect(w.status).toHaveText(
+    '2 problems found: A TLS-inspecting proxy or firewall re-signs Azure traffic with a CA this machine distrusts; The extension or guest configuration service cannot work with its Azure endpoint (cause unclear).',
+  );
   const first = w.cards.nth(0).locator('.log-lines button.line-no').first();
   await expect(first).toHaveText('azcmagent.log:3');
   await expect(first).toHaveAttribute('title', 'var/opt/azcmagent/log/azcmagent.log, line 3');
@@ -111,27 +123,23 @@ test('Copy redacted log copies every log of the bundle, each after its name, red
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const w = await drop(page, WINDOWS);
   await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered');
-  await w.results.locator('[data-action=copy-redacted]').click();
-  await w.results.locator('[data-action=copy-redacted-confirm]').click();
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
-  const sections = copied.split('\r\n').filter((l) => l.startsWith('==> '));
+  const text = await copied(page, w, 'copy-redacted');
+  const sections = text.split('\r\n').filter((l) => l.startsWith('==> '));
   expect(sections).toEqual([
     '==> ProgramData/AzureConnectedMachineAgent/Log/azcmagent.log <==',
     '==> ProgramData/AzureConnectedMachineAgent/Log/himds.log <==',
     '==> ProgramData/AzureConnectedMachineAgent/Log/installationlog.txt <==',
   ]);
-  expect(copied).toContain('RequestCorrelationId:<correlation-1>');
-  expect(copied).not.toContain('c1d985c6-de6c-47f2-a048-b064b6f234aa');
-  expect(copied).toContain('Guest Configuration Extension service');
+  expect(text).toContain('RequestCorrelationId:<correlation-1>');
+  expect(text).not.toContain('c1d985c6-de6c-47f2-a048-b064b6f234aa');
+  expect(text).toContain('Guest Configuration Extension service');
 });
 
 test('a reply from a bundle names each evidence line by file and line', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const w = await drop(page, LINUX);
   await expect(w.first).toHaveAttribute('data-rule-id', 'tls-inspection');
-  await w.results.locator('[data-action=copy-reply]').click();
-  await w.results.locator('[data-action=copy-reply-confirm]').click();
-  const reply = await page.evaluate(() => navigator.clipboard.readText());
+  const reply = await copied(page, w, 'copy-reply');
   expect(reply).toContain('Exact match, azcmagent.log line 3.');
   expect(reply).toContain('azcmagent.log:3: time="2020-10-20T15:23:24-06:00" level=error msg="x509: certificate signed by unknown authority.');
   expect(reply).toContain('gc_ext.log:2: …26 03:01:21.423]');

@@ -318,13 +318,14 @@ export class ArcTriageElement extends HTMLElement {
     ui.report = report;
     ui.notice.hidden = true;
     ui.results.replaceChildren(...reportView(report, label, { ...this.#view(), tools: shareTools(this.#shareActions(report)) }));
-    const exact = problemsOf(report)
-      .map((p) => p.diagnosis)
-      .filter((d) => d.confidence === 'exact');
+    // Counted as the list above the cards counts them: a step whose cause is unclear is a problem
+    // too, said so after its title.
+    const problems = problemsOf(report).map((p) => p.diagnosis);
+    const named = problems.map((d) => (d.confidence === 'exact' ? d.title : `${d.title} (cause unclear)`));
     ui.status.textContent = !report.matches.length
       ? 'No row of the table matches this output. See the next steps below.'
-      : exact.length
-        ? `${exact.length === 1 ? '1 problem found' : `${exact.length} problems found`}: ${exact.map((d) => d.title).join('; ')}.`
+      : problems.some((d) => d.confidence === 'exact')
+        ? `${problems.length === 1 ? '1 problem found' : `${problems.length} problems found`}: ${named.join('; ')}.`
         : `The failing step is known but not its cause: ${report.matches[0].title}.`;
     this.dispatchEvent(new CustomEvent('arc-triage-report', { detail: report, bubbles: true, composed: true }));
   }
