@@ -145,6 +145,7 @@ impl Parts {
             for line in &mut d.lines {
                 *line = self.locate(*line).1;
             }
+            d.rank_reason = self.reason(&d.rank_reason);
         }
         report.error_lines.iter_mut().for_each(relabel);
         for s in &mut report.secrets {
@@ -154,6 +155,31 @@ impl Parts {
         }
         report.input.files = self.summaries();
         report.notes.extend(self.notes());
+    }
+
+    /// A ranking reason with its `at line N` (rank.rs's words, N counted through every file)
+    /// told as the line of its file: `at line 2 of gc_ext.log`.
+    fn reason(&self, reason: &str) -> String {
+        const AT: &str = "at line ";
+        let Some(start) = reason.find(AT).map(|i| i + AT.len()) else {
+            return reason.to_string();
+        };
+        let digits = reason[start..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let Ok(global) = reason[start..start + digits].parse::<u64>() else {
+            return reason.to_string();
+        };
+        match self.locate(global) {
+            (Some(file), line) => format!(
+                "{}{line} of {}{}",
+                &reason[..start],
+                base_name(file),
+                &reason[start + digits..]
+            ),
+            (None, _) => reason.to_string(),
+        }
     }
 
     fn summaries(&self) -> Vec<FileSummary> {

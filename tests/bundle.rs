@@ -84,6 +84,18 @@ fn a_bundle_answers_as_its_logs_do_one_by_one() {
     );
     assert_eq!(report.matches[1].lines, [2], "numbered within gc_ext.log");
     assert_eq!(report.matches[1].evidence[0].line, 2);
+    assert!(
+        report.matches[1]
+            .rank_reason
+            .contains("(seen once, at line 2 of gc_ext.log)"),
+        "{}",
+        report.matches[1].rank_reason
+    );
+    assert!(
+        report.matches[0]
+            .rank_reason
+            .contains("at line 3 of azcmagent.log")
+    );
     let lines: u64 = files
         .iter()
         .map(|(_, b)| classifier().classify_bytes(b).input.lines)
