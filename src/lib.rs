@@ -58,7 +58,8 @@ pub use report::{
 };
 pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{
-    BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, Manifest, PlatformSignals, Retired, RuleSet,
+    BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, MAX_RULE_FILE_BYTES, MAX_RULE_FILES,
+    MAX_RULES_BYTES, Manifest, PlatformSignals, Retired, RuleSet,
 };
 pub use samples::{SampleFailure, check_samples};
 pub use secrets::MASK as SECRET_MASK;

@@ -135,10 +135,13 @@ impl RuleSet {
     }
 
     /// Parses and checks rule files given as `(path, content)`; one file must be the manifest.
+    /// At most [`MAX_RULE_FILES`] files of at most [`MAX_RULE_FILE_BYTES`] each and
+    /// [`MAX_RULES_BYTES`] in all are read.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<RuleSet, Error> {
         let mut files: Vec<(&str, &str)> = files.into_iter().collect();
+        check_sizes(&files)?;
         files.sort();
         let hash = content_hash(&files);
         let mut manifest = None;
@@ -147,7 +150,7 @@ impl RuleSet {
             if file_name(path) == MANIFEST {
                 let parsed: Manifest = toml::from_str(content).map_err(|e| Error::RuleFile {
                     file: path.to_string(),
-                    problem: one_line(&e.to_string()),
+                    problem: toml_problem(content, &e),
                 })?;
                 exit_codes = check_manifest(path, &parsed)?;
                 manifest = Some(parsed);
@@ -169,7 +172,7 @@ impl RuleSet {
                 Some(folder) => folder.read_rule(path, content)?,
                 None => toml::from_str(content).map_err(|e| Error::RuleFile {
                     file: path.to_string(),
-                    problem: one_line(&e.to_string()),
+                    problem: toml_problem(content, &e),
                 })?,
             };
             rules.push(check_rule(path, rule, common)?);
@@ -225,8 +228,74 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// The most rule files a rule set may have, and how large they may be: the limits the CLI's
+/// folder walk checks before it reads anything (`src/cli/rules_dir.rs`, which tests that its
+/// values are these), held here for rule text that arrives any other way (the page's
+/// `checkRules`). The built-in rules use about a tenth of each.
+pub const MAX_RULE_FILES: usize = 2_000;
+pub const MAX_RULE_FILE_BYTES: usize = 256 * 1024;
+pub const MAX_RULES_BYTES: usize = 8 * 1024 * 1024;
+
+fn check_sizes(files: &[(&str, &str)]) -> Result<(), Error> {
+    const FIX: &str = "split the rule set or remove what it does not need";
+    let too = |problem: String| Error::RuleSet {
+        problem,
+        fix: FIX.to_string(),
+    };
+    if files.len() > MAX_RULE_FILES {
+        return Err(too(format!(
+            "{} rule files, more than the {MAX_RULE_FILES} a rule set may have",
+            files.len()
+        )));
+    }
+    if let Some((path, content)) = files.iter().find(|(_, c)| c.len() > MAX_RULE_FILE_BYTES) {
+        return Err(Error::RuleFile {
+            file: path.to_string(),
+            problem: format!(
+                "it is {} bytes, more than the {MAX_RULE_FILE_BYTES} a rule file may be",
+                content.len()
+            ),
+        });
+    }
+    let total: usize = files.iter().map(|(_, c)| c.len()).sum();
+    if total > MAX_RULES_BYTES {
+        return Err(too(format!(
+            "the rule files hold {total} bytes, more than the {MAX_RULES_BYTES} a rule set may"
+        )));
+    }
+    Ok(())
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A TOML error as one line: where, what, and at most [`EXCERPT`] characters of the text there
+/// (the parser's own message quotes the whole line, which can be a file's worth).
+fn toml_problem(content: &str, e: &toml::de::Error) -> String {
+    const EXCERPT: usize = 60;
+    let message = one_line(e.message());
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let at = crate::evidence::floor_boundary(content, span.start);
+    let line_start = content[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = content[at..].find('\n').map_or(content.len(), |i| at + i);
+    let line = content[..at].matches('\n').count() + 1;
+    let column = content[line_start..at].chars().count() + 1;
+    let from = content[line_start..at]
+        .char_indices()
+        .rev()
+        .nth(EXCERPT / 2 - 1)
+        .map_or(line_start, |(i, _)| line_start + i);
+    let excerpt: String = content[from..line_end].chars().take(EXCERPT).collect();
+    let more = content[from..line_end].chars().count() > EXCERPT;
+    format!(
+        "at line {line}, column {column}: {message} (near `{}{}{}`)",
+        if from > line_start { "…" } else { "" },
+        one_line(&excerpt),
+        if more { "…" } else { "" }
+    )
 }
 
 /// FNV-1a 64: dependency-free and the same on every target. It identifies content; it is not a

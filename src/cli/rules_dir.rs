@@ -112,3 +112,18 @@ fn walk(dir: &Path, depth: usize, found: &mut RulesDir, total: &mut u64) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The walk and the library hold a rule set to the same limits (build.rs includes this
+    /// file without the library, so the values are written twice).
+    #[test]
+    fn the_walk_and_the_library_agree_on_the_limits() {
+        assert_eq!(super::MAX_FILES, arc_triage::MAX_RULE_FILES);
+        assert_eq!(
+            super::MAX_FILE_BYTES as usize,
+            arc_triage::MAX_RULE_FILE_BYTES
+        );
+        assert_eq!(super::MAX_TOTAL_BYTES as usize, arc_triage::MAX_RULES_BYTES);
+    }
+}

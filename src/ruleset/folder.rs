@@ -3,7 +3,7 @@
 //! consumer see complete rules. The merge is documented in `rules/README.md`.
 
 use super::lint::{is_month_or_day, is_source};
-use super::one_line;
+use super::{one_line, toml_problem};
 use crate::error::Error;
 use crate::rule::{Kind, NearMiss, Rule};
 use serde::Deserialize;
@@ -45,7 +45,7 @@ impl Folder {
     pub fn parse(path: &str, content: &str) -> Result<Folder, Error> {
         let unreadable = |e: toml::de::Error| Error::RuleFile {
             file: path.to_string(),
-            problem: one_line(&e.to_string()),
+            problem: toml_problem(content, &e),
         };
         let shared: Shared = toml::from_str(content).map_err(unreadable)?;
         let table: Table = toml::from_str(content).map_err(unreadable)?;
@@ -99,7 +99,7 @@ impl Folder {
         self.used = true;
         let unreadable = |e: toml::de::Error| Error::RuleFile {
             file: path.to_string(),
-            problem: one_line(&e.to_string()),
+            problem: toml_problem(content, &e),
         };
         let mut own: Table = toml::from_str(content).map_err(unreadable)?;
         let id = own_id(&own);

@@ -369,3 +369,70 @@ fn no_builtin_anchor_is_an_everyday_word() {
         );
     }
 }
+
+#[test]
+fn a_toml_error_says_where_and_quotes_only_a_little_of_the_line() {
+    // A 200 KB line with a syntax error near its end: the message names line and column and
+    // quotes a bounded excerpt, not the line.
+    let content = format!(
+        "id = \"a-rule\"\ntitle = \"{}\" oops\n",
+        "x".repeat(200_000)
+    );
+    let err = load(&[
+        ("rules/ruleset.toml", MANIFEST_OK),
+        ("rules/a-rule.toml", &content),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("rules/a-rule.toml: cannot read this rule file: at line 2, column 200012"),
+        "{}",
+        &err[..200.min(err.len())]
+    );
+    assert!(err.len() < 600, "{} bytes: {}", err.len(), &err[..300]);
+    assert!(
+        err.contains("(near `…xxxxxxxxxxxxxxxxxxxxxxxxxxxx\" oops`)"),
+        "{err}"
+    );
+    let short = load(&[
+        ("rules/ruleset.toml", MANIFEST_OK),
+        ("rules/a-rule.toml", "id = "),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(short.contains("at line 1, column 6"), "{short}");
+}
+
+#[test]
+fn rule_text_from_anywhere_is_held_to_the_folder_limits() {
+    let big = format!("id = \"a-rule\"\n# {}\n", "x".repeat(MAX_RULE_FILE_BYTES));
+    let err = load(&[
+        ("rules/ruleset.toml", MANIFEST_OK),
+        ("rules/a-rule.toml", &big),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("rules/a-rule.toml: cannot read this rule file: it is 262161 bytes, more than the 262144 a rule file may be"),
+        "{err}"
+    );
+    let names: Vec<String> = (0..=MAX_RULE_FILES)
+        .map(|i| format!("rules/r{i}.toml"))
+        .collect();
+    let mut files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "")).collect();
+    files.push(("rules/ruleset.toml", MANIFEST_OK));
+    let err = load(&files).unwrap_err().to_string();
+    assert!(
+        err.contains("2002 rule files, more than the 2000 a rule set may have"),
+        "{err}"
+    );
+    let chunk = format!("# {}\n", "y".repeat(200 * 1024));
+    let names: Vec<String> = (0..41).map(|i| format!("rules/r{i}.toml")).collect();
+    let mut files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), chunk.as_str())).collect();
+    files.push(("rules/ruleset.toml", MANIFEST_OK));
+    let err = load(&files).unwrap_err().to_string();
+    assert!(
+        err.contains("more than the 8388608 a rule set may"),
+        "{err}"
+    );
+}
