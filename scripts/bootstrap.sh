@@ -4,6 +4,7 @@
 #   - Rust 1.95.0 with the wasm32 target              (rustup, from rust-toolchain.toml)
 #   - wasm-pack 0.15.1                                 (cargo install --locked, from crates.io)
 #   - wasm-bindgen-cli at exactly Cargo.lock's version (cargo install, no --locked: see below)
+#   - cargo-audit 0.22.2                               (cargo install --locked; scripts/audit.sh)
 #   - node packages: esbuild, binaryen's wasm-opt, Playwright (npm ci, from package-lock.json)
 #   - Debian's chromium and chromium-driver            (apt-get; browser downloads fail here),
 #     checked against the major version the suite was last run with (a warning, not an upgrade)
@@ -45,6 +46,13 @@ if [ "$have_bindgen" != "$want_bindgen" ]; then
   say "installing wasm-bindgen-cli $want_bindgen (have: ${have_bindgen:-none}; a few minutes, once)"
   # --locked fails: its lockfile pins a crate version the registry does not serve.
   cargo install wasm-bindgen-cli --version "$want_bindgen" --force
+fi
+
+want_audit=0.22.2
+have_audit=$(cargo audit --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have_audit" != "$want_audit" ]; then
+  say "installing cargo-audit $want_audit (have: ${have_audit:-none}; a few minutes, once)"
+  cargo install cargo-audit --version "$want_audit" --locked --force
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

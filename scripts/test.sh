@@ -12,6 +12,9 @@ cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
+step "advisories (cargo audit against the RustSec database)"
+bash scripts/audit.sh
+
 step "engine, CLI, rule samples, fixtures, benign corpus, docs sync"
 cargo test
 cargo run --quiet -- --check-rules rules
