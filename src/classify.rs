@@ -217,13 +217,12 @@ impl<'c> Session<'c> {
             lines.finish(&mut |piece| self.push_line(piece));
             self.records.complete_last();
             self.scan_batch();
-            return self.report(lines.facts(), false);
+            return self.report(lines.facts(), &Parts::default());
         }
         self.end_file();
         self.scan_batch();
         let parts = std::mem::take(&mut self.parts);
-        // The summary's encoding is the first file's; any UTF-16 file is still a format read.
-        let mut report = self.report(&parts.facts(), parts.any_utf16());
+        let mut report = self.report(&parts.facts(), &parts);
         parts.relabel(&mut report);
         report
     }
@@ -307,14 +306,15 @@ impl<'c> Session<'c> {
         self.records.set_secrets(r, ranges);
     }
 
-    fn report(self, facts: &crate::input::InputFacts, utf16: bool) -> Report {
+    /// The report; `parts` are the files of a several-file input (none for one log).
+    fn report(self, facts: &crate::input::InputFacts, parts: &Parts) -> Report {
         let set = &self.classifier.set;
         let platform = match self.platform_hits {
             [windows, linux] if windows > linux => Some(Platform::Windows),
             [windows, linux] if linux > windows => Some(Platform::Linux),
             _ => None,
         };
-        let mut matches = diagnose(set, &self.occurrences, platform);
+        let mut matches = diagnose(set, &self.occurrences, platform, &|l| parts.line_name(l));
         for value in matches.iter_mut().flat_map(|d| d.fields.values_mut()) {
             *value = secrets::mask_value(value);
         }
@@ -322,7 +322,8 @@ impl<'c> Session<'c> {
         if facts.crlf {
             formats.insert(crate::report::Format::Crlf);
         }
-        if utf16
+        // The summary's encoding is the first file's; any UTF-16 file is still a format read.
+        if parts.any_utf16()
             || facts.utf16_from_line.is_some()
             || matches!(facts.encoding, Some(Encoding::Utf16le | Encoding::Utf16be))
         {

@@ -111,11 +111,20 @@ impl Parts {
 
     /// The file a line numbered through the input is in, and its number there.
     pub fn locate(&self, line: u64) -> (Option<&str>, u64) {
-        let read: Vec<&Part> = self.read().collect();
-        let at = read.partition_point(|p| p.offset < line);
-        match at.checked_sub(1).map(|i| read[i]) {
+        // Offsets never decrease; a file not read starts where the next one does.
+        let before = &self.parts[..self.parts.partition_point(|p| p.offset < line)];
+        match before.iter().rev().find(|p| p.skipped.is_none()) {
             Some(p) => (Some(p.name.as_str()), line - p.offset),
             None => (None, line),
+        }
+    }
+
+    /// How a ranking reason names a line numbered through the input: `line 3`, or for a file
+    /// of several `line 2 of gc_ext.log`.
+    pub fn line_name(&self, line: u64) -> String {
+        match self.locate(line) {
+            (Some(file), line) => format!("line {line} of {}", base_name(file)),
+            (None, line) => format!("line {line}"),
         }
     }
 
@@ -145,7 +154,6 @@ impl Parts {
             for line in &mut d.lines {
                 *line = self.locate(*line).1;
             }
-            d.rank_reason = self.reason(&d.rank_reason);
         }
         report.error_lines.iter_mut().for_each(relabel);
         for s in &mut report.secrets {
@@ -155,31 +163,6 @@ impl Parts {
         }
         report.input.files = self.summaries();
         report.notes.extend(self.notes());
-    }
-
-    /// A ranking reason with its `at line N` (rank.rs's words, N counted through every file)
-    /// told as the line of its file: `at line 2 of gc_ext.log`.
-    fn reason(&self, reason: &str) -> String {
-        const AT: &str = "at line ";
-        let Some(start) = reason.find(AT).map(|i| i + AT.len()) else {
-            return reason.to_string();
-        };
-        let digits = reason[start..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        let Ok(global) = reason[start..start + digits].parse::<u64>() else {
-            return reason.to_string();
-        };
-        match self.locate(global) {
-            (Some(file), line) => format!(
-                "{}{line} of {}{}",
-                &reason[..start],
-                base_name(file),
-                &reason[start + digits..]
-            ),
-            (None, _) => reason.to_string(),
-        }
     }
 
     fn summaries(&self) -> Vec<FileSummary> {

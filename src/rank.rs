@@ -13,10 +13,12 @@ pub const EXPLAINS_WITHIN: u64 = 3;
 /// The diagnoses the occurrences add up to, best first. A stage is reported only when none of
 /// its rows matched and no cause is within [`EXPLAINS_WITHIN`] lines of each of its
 /// occurrences; the variant of a rule is chosen by the matching text, then by `platform`.
+/// `line_name` says where a line is in the ranking reasons (`line 3`, `line 2 of gc_ext.log`).
 pub fn diagnose(
     set: &RuleSet,
     occurrences: &Occurrences,
     platform: Option<Platform>,
+    line_name: &dyn Fn(u64) -> String,
 ) -> Vec<Diagnosis> {
     let cause_lines: Vec<u64> = {
         let mut v: Vec<u64> = occurrences
@@ -140,9 +142,9 @@ pub fn diagnose(
                 Some(by) => format!(
                     "Consequence: `{by}` above leads to this error, so it ranks after it \
                      ({}).",
-                    seen(&d, last)
+                    seen(&d, &line_name(last))
                 ),
-                None => rank_reason(&d, level, last, has_cause),
+                None => rank_reason(&d, level, &line_name(last), has_cause),
             };
             if let Some(note) = variant_notes.get(&d.row.id) {
                 d.rank_reason.push_str(note);
@@ -172,14 +174,14 @@ fn level_name(level: Level) -> &'static str {
     }
 }
 
-fn seen(d: &Diagnosis, last: u64) -> String {
+fn seen(d: &Diagnosis, last: &str) -> String {
     match d.occurrences {
-        1 => format!("seen once, at line {last}"),
-        n => format!("seen {n} times, last at line {last}"),
+        1 => format!("seen once, at {last}"),
+        n => format!("seen {n} times, last at {last}"),
     }
 }
 
-fn rank_reason(d: &Diagnosis, level: Option<Level>, last: u64, has_cause: bool) -> String {
+fn rank_reason(d: &Diagnosis, level: Option<Level>, last: &str, has_cause: bool) -> String {
     let seen = seen(d, last);
     let level = level.map_or("", level_name);
     match (d.confidence, d.row.kind) {

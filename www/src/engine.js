@@ -164,7 +164,7 @@ async function bundleText(blob) {
     if (event.bytes) {
       size += event.bytes.length;
       checkRedactSize(size);
-      parts.push(event.bytes.slice());
+      parts.push(event.bytes);
     }
   }
   flush();
