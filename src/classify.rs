@@ -6,7 +6,7 @@
 //! [`crate::evidence`]) → rank ([`crate::rank`]) → [`Report`]. [`Classifier`] and [`Session`]
 //! only wire the stages; the session alone decides when a batch is scanned.
 
-use crate::confirm::{Hit, Patterns};
+use crate::confirm::{Caches, Hit, Patterns};
 use crate::error::Error;
 use crate::evidence::error_line;
 use crate::input::{Encoding, Lines, Piece};
@@ -21,7 +21,7 @@ use crate::rule::Platform;
 use crate::ruleset::RuleSet;
 use crate::scan::Prefilter;
 use crate::secrets;
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Records are scanned in batches of about this many bytes, so memory stays bounded.
 const BATCH: usize = 4 << 20;
@@ -146,6 +146,11 @@ pub struct Session<'c> {
     /// The files of a several-file input; empty for one log.
     parts: Parts,
     limits: Limits,
+    /// The patterns' working memory for this input.
+    caches: Caches,
+    /// Per rule (`None`: the exit-code patterns), the records too costly to match against
+    /// one of its patterns: how many, and the first line of the first and of the latest one.
+    costly: BTreeMap<Option<usize>, (u64, u64, u64)>,
 }
 
 impl<'c> Session<'c> {
@@ -167,6 +172,8 @@ impl<'c> Session<'c> {
             onboarding: Onboarding::default(),
             parts: Parts::default(),
             limits: Limits::default(),
+            caches: Caches::default(),
+            costly: BTreeMap::new(),
         }
     }
 
@@ -260,13 +267,28 @@ impl<'c> Session<'c> {
         let mut candidates = scan.candidates.iter().peekable();
         while let Some(&&(record, _)) = candidates.peek() {
             let mut hits: Vec<Hit> = Vec::new();
-            while let Some((_, p)) = candidates.next_if(|(r, _)| *r == record) {
-                patterns.confirm(*p, self.records.decoded(record), &mut hits);
+            while let Some(&(_, p)) = candidates.next_if(|(r, _)| *r == record) {
+                let text = self.records.decoded(record);
+                if self.caches.spent(p)
+                    || patterns
+                        .confirm(p, text, &mut hits, &mut self.caches)
+                        .is_err()
+                {
+                    let line = self.records.lines(record).lines[0].1;
+                    let seen = self
+                        .costly
+                        .entry(patterns.rule_of(p))
+                        .or_insert((0, line, 0));
+                    if seen.2 != line {
+                        *seen = (seen.0 + 1, seen.1, line);
+                    }
+                }
             }
             if !hits.is_empty() {
                 self.occurrences.add_record(&self.records, record, hits);
             }
         }
+        self.occurrences.end_batch(&self.records);
         for r in scan.error_records {
             if let Some(line) = error_line(&self.records.decoded_record(r)) {
                 self.error_line_count += 1;
@@ -306,6 +328,32 @@ impl<'c> Session<'c> {
         self.records.set_secrets(r, ranges);
     }
 
+    /// Which records were too costly to match against which rules, if any.
+    fn costly_note(&self, parts: &Parts) -> Option<String> {
+        let set = &self.classifier.set;
+        if self.costly.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self
+            .costly
+            .iter()
+            .map(|(rule, (count, line, _))| {
+                let rule = rule.map_or("the exit codes", |r| set.rules[r].rule.id.as_str());
+                let records = if *count == 1 { "entry" } else { "entries" };
+                format!(
+                    "{rule} ({count} {records}, the first at {})",
+                    parts.line_name(*line)
+                )
+            })
+            .collect();
+        Some(format!(
+            "Some log entries were not checked against every rule, because matching them would \
+             have taken too long: {}. Text like this (thousands of repeated phrases or addresses \
+             in one entry) is rarely a real log; everything else was checked.",
+            list.join("; ")
+        ))
+    }
+
     /// The report; `parts` are the files of a several-file input (none for one log).
     fn report(self, facts: &crate::input::InputFacts, parts: &Parts) -> Report {
         let set = &self.classifier.set;
@@ -335,8 +383,10 @@ impl<'c> Session<'c> {
         } else {
             set.manifest.no_match.steps.clone()
         };
+        let mut notes = facts.notes(!matches.is_empty());
+        notes.extend(self.costly_note(parts));
         Report {
-            notes: facts.notes(!matches.is_empty()),
+            notes,
             matches,
             ruleset: set.info(),
             input: InputSummary {

@@ -1,11 +1,17 @@
 //! Confirming a candidate: the full pattern runs on a record the prefilter picked for it. Every
-//! pattern is compiled once, the first time a record needs it.
+//! pattern is compiled once, the first time a record needs it, and runs at a bounded cost
+//! ([`matcher`]): a record too costly to match is skipped and counted, never slow.
 
 use crate::error::Error;
 use crate::ruleset::RuleSet;
-use regex::bytes::Regex;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+mod matcher;
+
+pub use matcher::{MAX_GIVE_UPS, STATE_BUDGET, TooCostly};
+
+pub use matcher::{MatchCache, Matcher};
 
 /// Every pattern of a rule set: the rules' own, then the manifest's exit-code patterns.
 pub struct Patterns {
@@ -43,7 +49,7 @@ pub struct Hit {
 /// compiler, worst in the browser) need not build them all.
 struct LazyRegex {
     source: String,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: OnceLock<Option<Matcher>>,
 }
 
 impl LazyRegex {
@@ -62,7 +68,7 @@ impl LazyRegex {
 
     /// The compiled pattern; `None` only if it cannot compile, which [`Patterns::build`] with
     /// `eager` rules out, and the test suite rules out for the built-in rules.
-    fn get(&self) -> Option<&Regex> {
+    fn get(&self) -> Option<&Matcher> {
         self.compiled
             .get_or_init(|| crate::pattern::compile(&self.source).ok())
             .as_ref()
@@ -138,28 +144,38 @@ impl Patterns {
         ))
     }
 
-    /// Runs pattern `p` over one record's decoded text, adding its matches to `hits`.
-    pub fn confirm(&self, p: usize, record: &[u8], hits: &mut Vec<Hit>) {
+    /// The rule pattern `p` belongs to; `None` for an exit-code pattern.
+    pub fn rule_of(&self, p: usize) -> Option<usize> {
+        self.patterns[p].rule
+    }
+
+    /// Runs pattern `p` over one record's decoded text, adding its matches to `hits`; nothing
+    /// is added if the record is too costly to match ([`matcher`]).
+    pub fn confirm(
+        &self,
+        p: usize,
+        record: &[u8],
+        hits: &mut Vec<Hit>,
+        caches: &mut Caches,
+    ) -> Result<(), TooCostly> {
         let pattern = &self.patterns[p];
-        if pattern
-            .unless
-            .as_ref()
-            .and_then(LazyRegex::get)
-            .is_some_and(|u| u.is_match(record))
-        {
-            return;
+        let slots = caches.slots(p, self.patterns.len());
+        if let Some(unless) = pattern.unless.as_ref().and_then(LazyRegex::get) {
+            let cache = slots[1].get_or_insert_with(|| unless.cache());
+            if unless.is_match(cache, record)? {
+                return Ok(());
+            }
         }
-        let Some(regex) = pattern.regex.get() else {
-            return;
+        let Some(matcher) = pattern.regex.get() else {
+            return Ok(());
         };
-        for caps in regex.captures_iter(record) {
-            let Some(whole) = caps.get(0) else { continue };
+        let cache = slots[0].get_or_insert_with(|| matcher.cache());
+        matcher.matches(cache, record, |whole, group| {
             let mut fields: Vec<(String, String)> = pattern
                 .fields
                 .iter()
                 .filter_map(|name| {
-                    let value = caps.name(name)?;
-                    let value = String::from_utf8_lossy(value.as_bytes());
+                    let value = String::from_utf8_lossy(&record[group(name)?]);
                     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
                     (!value.is_empty()).then(|| (name.clone(), value))
                 })
@@ -176,7 +192,7 @@ impl Patterns {
                     let Some((code, &rule)) =
                         code.and_then(|n| self.by_exit_code.get(&n).map(|r| (n, r)))
                     else {
-                        continue;
+                        return;
                     };
                     fields.push(("azcm_code".into(), format!("AZCM{code:04}")));
                     rule
@@ -185,10 +201,33 @@ impl Patterns {
             hits.push(Hit {
                 rule,
                 variant: pattern.variant,
-                start: whole.start(),
-                end: whole.end(),
+                start: whole.start,
+                end: whole.end,
                 fields,
             });
+        })
+    }
+}
+
+/// One input's working memory for every pattern (its match finder and its `unless`), made the
+/// first time a pattern runs on that input, so no input's answer depends on an earlier one's.
+#[derive(Default)]
+pub struct Caches {
+    slots: Vec<[Option<MatchCache>; 2]>,
+}
+
+impl Caches {
+    fn slots(&mut self, p: usize, patterns: usize) -> &mut [Option<MatchCache>; 2] {
+        if self.slots.len() < patterns {
+            self.slots.resize_with(patterns, Default::default);
         }
+        &mut self.slots[p]
+    }
+
+    /// Whether pattern `p` is no longer run on this input (it gave up too often).
+    pub fn spent(&self, p: usize) -> bool {
+        self.slots
+            .get(p)
+            .is_some_and(|s| s.iter().flatten().any(MatchCache::spent))
     }
 }

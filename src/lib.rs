@@ -48,6 +48,7 @@ mod secrets;
 pub mod wasm;
 
 pub use classify::{Classifier, Limits, MAX_ERROR_LINES, Session};
+pub use confirm::{MAX_GIVE_UPS, MatchCache, Matcher, STATE_BUDGET, TooCostly};
 pub use error::Error;
 pub use input::{Encoding, MAX_LINE_PIECE, decode};
 pub use occurrences::MAX_EVIDENCE;

@@ -48,6 +48,9 @@ pub struct Occurrences {
     /// Rules whose latest evidence sits in the last record of a batch, its line after still in
     /// the record that was growing: [`Self::add_line_after`] adds it with the next batch.
     awaiting_after: Vec<usize>,
+    /// Per rule, the latest occurrences of the batch being scanned (record, match), whose
+    /// evidence [`Self::end_batch`] builds.
+    latest: BTreeMap<usize, VecDeque<(usize, usize, usize)>>,
 }
 
 impl Occurrences {
@@ -69,10 +72,13 @@ impl Occurrences {
         }
     }
 
-    /// Adds the hits of record `r` (relative to its decoded text).
+    /// Adds the hits of record `r` (relative to its decoded text). Evidence is built at once
+    /// only for a rule's first occurrence; the latest ones wait for [`Self::end_batch`], so a
+    /// batch with thousands of occurrences builds evidence for the few that are kept.
     pub fn add_record(&mut self, buffer: &RecordBuffer, r: usize, mut hits: Vec<Hit>) {
         hits.sort_by_key(|h| (h.start, h.rule, h.end));
         let level = buffer.level(r);
+        let record = buffer.decoded_record(r);
         let mut counted = BTreeSet::new();
         for hit in hits {
             let occurrence = self.by_rule.entry(hit.rule).or_default();
@@ -84,24 +90,47 @@ impl Occurrences {
                 }
                 continue;
             }
-            let (evidence, pending) = evidence(buffer, r, hit.start, hit.end);
-            if pending {
-                self.awaiting_after.push(hit.rule);
-            }
+            let line = record.line_at(hit.start);
             occurrence.count += 1;
             occurrence.max_level = occurrence
                 .max_level
                 .max(Some(level.unwrap_or(Level::Error)));
-            occurrence.last_line = evidence.line;
+            occurrence.last_line = line;
             if occurrence.lines.len() < MAX_REMEMBERED_LINES {
-                occurrence.lines.push(evidence.line);
+                occurrence.lines.push(line);
             }
             for (k, v) in hit.fields {
                 occurrence.fields.insert(k, v);
             }
             if occurrence.first.is_none() {
+                let (evidence, pending) = evidence(buffer, r, hit.start, hit.end);
+                if pending {
+                    self.awaiting_after.push(hit.rule);
+                }
                 occurrence.first = Some(evidence);
             } else {
+                let latest = self.latest.entry(hit.rule).or_default();
+                latest.push_back((r, hit.start, hit.end));
+                if latest.len() > MAX_EVIDENCE - 1 {
+                    latest.pop_front();
+                }
+            }
+        }
+    }
+
+    /// Builds the evidence of the latest occurrences the batch in `buffer` kept. Call before
+    /// the batch's records are forgotten.
+    pub fn end_batch(&mut self, buffer: &RecordBuffer) {
+        for (rule, latest) in std::mem::take(&mut self.latest) {
+            let Some(occurrence) = self.by_rule.get_mut(&rule) else {
+                continue;
+            };
+            let last = latest.len() - 1;
+            for (i, (r, start, end)) in latest.into_iter().enumerate() {
+                let (evidence, pending) = evidence(buffer, r, start, end);
+                if pending && i == last {
+                    self.awaiting_after.push(rule);
+                }
                 occurrence.tail.push_back(evidence);
                 if occurrence.tail.len() > MAX_EVIDENCE - 1 {
                     occurrence.tail.pop_front();

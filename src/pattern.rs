@@ -10,7 +10,7 @@
 //! contains: the classifier finds those literals in one pass over the input and runs the full
 //! pattern only on the records where one occurs.
 
-use regex::bytes::{Regex, RegexBuilder};
+use crate::confirm::Matcher;
 use regex_syntax::hir::{Class, ClassBytesRange, Hir, HirKind, Look};
 
 mod common;
@@ -69,13 +69,8 @@ pub fn prepare(pattern: &str) -> String {
 }
 
 /// Compiles a rule pattern (already checked by [`check`] for rule files).
-pub fn compile(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(&prepare(pattern))
-        .case_insensitive(true)
-        .unicode(false)
-        .size_limit(SIZE_LIMIT)
-        .build()
-        .map_err(|e| one_line(&e.to_string()))
+pub fn compile(pattern: &str) -> Result<Matcher, String> {
+    Matcher::new(&prepare(pattern), SIZE_LIMIT).map_err(|e| one_line(&e))
 }
 
 /// Parses a rule pattern exactly as [`compile`] reads it, without building the matcher: the

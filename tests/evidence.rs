@@ -124,3 +124,45 @@ fn context_lines_do_not_depend_on_where_a_batch_ends() {
     assert!(before.text.starts_with(r#"time="2026-01-01T00:00:01Z""#));
     assert!(!before.text.contains("Hunter2Secret"), "{}", before.text);
 }
+
+#[test]
+fn the_latest_occurrences_show_their_line_after_wherever_batches_end() {
+    // The same error five times, each followed by a line of its own: the kept evidence (the
+    // first and the latest four) shows each one's line after, whichever record a batch ends
+    // on, including when the batch ends right after an occurrence and several of that batch's
+    // occurrences are kept.
+    let mut log = String::new();
+    for i in 0..5 {
+        log.push_str(PROVIDER);
+        log.push_str(&format!(
+            "\ntime=\"2026-01-01T00:00:0{i}Z\" level=info msg=\"after occurrence {i}\"\n"
+        ));
+    }
+    let whole = classify(&log);
+    let afters: Vec<String> = whole.matches[0]
+        .evidence
+        .iter()
+        .map(|e| e.after.as_ref().expect("a line after").text.clone())
+        .collect();
+    assert_eq!(afters.len(), 5);
+    assert_eq!(
+        afters[4],
+        r#"time="2026-01-01T00:00:04Z" level=info msg="after occurrence 4""#
+    );
+    static C: OnceLock<Classifier> = OnceLock::new();
+    let classifier = C.get_or_init(|| Classifier::builtin().unwrap());
+    for batch in 1..log.len() {
+        let limits = arc_triage::Limits {
+            batch,
+            ..Default::default()
+        };
+        let mut session = classifier.session_with(limits);
+        session.feed(log.as_bytes());
+        let report = session.finish();
+        assert_eq!(
+            serde_json::to_string(&report.matches[0].evidence).unwrap(),
+            serde_json::to_string(&whole.matches[0].evidence).unwrap(),
+            "batch of {batch} bytes"
+        );
+    }
+}

@@ -51,6 +51,12 @@ pub struct Pasted<'a> {
 }
 
 impl<'a> DecodedRecord<'a> {
+    /// The number of the line that byte `at` of the text is on.
+    pub fn line_at(&self, at: usize) -> u64 {
+        let i = self.lines.partition_point(|l| l.0 <= at).saturating_sub(1);
+        self.lines[i].1
+    }
+
     pub fn new(
         text: &'a str,
         map: Option<&OffsetMap>,

@@ -1,0 +1,169 @@
+//! A pattern compiled for confirmation, at a cost per byte that no text can drive up.
+//!
+//! The `regex` crate finds a match with a lazy DFA, and when crafted text makes that DFA build
+//! a new state at nearly every byte (counted gaps such as `.{0,400}` or `\S{0,400}` after a
+//! word the text repeats every few bytes) it falls back to an engine a hundred times slower:
+//! 0.1 MB/s on the records of issue 10. So a match is found here by a lazy DFA that gives up
+//! instead: its cache of states, [`STATE_BUDGET`] bytes, is never cleared, so one input makes a
+//! pattern build a bounded number of states, whatever the input holds. A record on which the
+//! budget runs out is not checked against that pattern (the caller says so in a note); the
+//! cache then starts afresh, at most [`MAX_GIVE_UPS`] times per pattern and input, after which
+//! the pattern is no longer run on that input. Real logs need a few hundred kilobytes of states
+//! per pattern at most (the largest, a `.{0,3000}?` gap across JSON, under 1 MB).
+//!
+//! The captured values are read afterwards on the match's own span, which bounded gaps keep
+//! short, so that second engine's cost is bounded by the match, not the record.
+
+use regex_automata::hybrid::regex::{Cache as FindCache, Regex as FindRegex};
+use regex_automata::meta::{Cache as FieldCache, Regex as FieldRegex};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, Span, hybrid, meta, nfa::thompson};
+
+/// Bytes of DFA states one pattern may build for one input (per search direction).
+pub const STATE_BUDGET: usize = 2 << 20;
+/// Records a pattern may give up on in one input before it is no longer run on that input.
+pub const MAX_GIVE_UPS: u32 = 2;
+
+/// A pattern ready to run: its match finder and its field reader.
+#[derive(Debug)]
+pub struct Matcher {
+    find: FindRegex,
+    fields: FieldRegex,
+}
+
+/// One input's working memory for one [`Matcher`].
+pub struct MatchCache {
+    find: FindCache,
+    fields: FieldCache,
+    captures: Captures,
+    give_ups: u32,
+}
+
+/// The budget ran out on this text: it was not checked against the pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooCostly;
+
+impl Matcher {
+    /// Compiles a prepared pattern ([`crate::pattern::prepare`]); `size_limit` bounds each
+    /// compiled automaton.
+    pub fn new(prepared: &str, size_limit: usize) -> Result<Matcher, String> {
+        let syntax = syntax::Config::new()
+            .case_insensitive(true)
+            .unicode(false)
+            .utf8(false);
+        let thompson = thompson::Config::new()
+            .utf8(false)
+            .nfa_size_limit(Some(size_limit));
+        // The field reader first: its errors say what is wrong with the pattern's syntax.
+        let fields = FieldRegex::builder()
+            .syntax(syntax)
+            .configure(
+                meta::Config::new()
+                    .utf8_empty(false)
+                    .nfa_size_limit(Some(size_limit)),
+            )
+            .build(prepared)
+            .map_err(|e| match (e.syntax_error(), e.size_limit()) {
+                (Some(syntax), _) => syntax.to_string(),
+                (None, Some(limit)) => {
+                    format!("compiled, it exceeds the size limit of {limit} bytes")
+                }
+                (None, None) => e.to_string(),
+            })?;
+        let find = FindRegex::builder()
+            .syntax(syntax)
+            .thompson(thompson)
+            .dfa(
+                hybrid::dfa::Config::new()
+                    .cache_capacity(STATE_BUDGET)
+                    .minimum_cache_clear_count(Some(0))
+                    .minimum_bytes_per_state(None),
+            )
+            .build(prepared)
+            .map_err(|e| format!("compiled, it is too large: {e}"))?;
+        Ok(Matcher { find, fields })
+    }
+
+    /// Whether the pattern occurs in `hay`, with working memory of its own (tests).
+    #[cfg(test)]
+    pub fn finds(&self, hay: &[u8]) -> bool {
+        self.is_match(&mut self.cache(), hay) == Ok(true)
+    }
+
+    pub fn cache(&self) -> MatchCache {
+        MatchCache {
+            find: self.find.create_cache(),
+            fields: self.fields.create_cache(),
+            captures: self.fields.create_captures(),
+            give_ups: 0,
+        }
+    }
+
+    /// Whether the pattern occurs in `hay`.
+    pub fn is_match(&self, cache: &mut MatchCache, hay: &[u8]) -> Result<bool, TooCostly> {
+        cache.usable()?;
+        match self.find.try_search(&mut cache.find, &Input::new(hay)) {
+            Ok(found) => Ok(found.is_some()),
+            Err(_) => Err(cache.gave_up(&self.find)),
+        }
+    }
+
+    /// The pattern's matches in `hay`, leftmost first and not overlapping, as the `regex`
+    /// crate's `find_iter` gives them; each comes with its captures. Nothing is reported if the
+    /// budget runs out on `hay`.
+    pub fn matches(
+        &self,
+        cache: &mut MatchCache,
+        hay: &[u8],
+        mut each: impl FnMut(Span, &dyn Fn(&str) -> Option<Span>),
+    ) -> Result<(), TooCostly> {
+        cache.usable()?;
+        let mut spans = Vec::new();
+        let mut at = 0;
+        while at <= hay.len() {
+            match self
+                .find
+                .try_search(&mut cache.find, &Input::new(hay).range(at..))
+            {
+                Ok(Some(m)) => {
+                    spans.push(m.span());
+                    // The lint refuses patterns that match empty text; step past one anyway.
+                    at = if m.is_empty() { m.end() + 1 } else { m.end() };
+                }
+                Ok(None) => break,
+                Err(_) => return Err(cache.gave_up(&self.find)),
+            }
+        }
+        for span in spans {
+            let input = Input::new(hay).span(span).anchored(Anchored::Yes);
+            self.fields
+                .search_captures_with(&mut cache.fields, &input, &mut cache.captures);
+            let captures = &cache.captures;
+            each(span, &|name| captures.get_group_by_name(name));
+        }
+        Ok(())
+    }
+}
+
+impl MatchCache {
+    fn usable(&self) -> Result<(), TooCostly> {
+        if self.give_ups >= MAX_GIVE_UPS {
+            Err(TooCostly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Counts a give-up and starts the states afresh for the next record.
+    fn gave_up(&mut self, find: &FindRegex) -> TooCostly {
+        self.give_ups += 1;
+        self.find.reset(find);
+        TooCostly
+    }
+
+    /// Whether the pattern is no longer run on this input.
+    pub fn spent(&self) -> bool {
+        self.give_ups >= MAX_GIVE_UPS
+    }
+}
