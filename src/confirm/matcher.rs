@@ -4,12 +4,14 @@
 //! a new state at nearly every byte (counted gaps such as `.{0,400}` or `\S{0,400}` after a
 //! word the text repeats every few bytes) it falls back to an engine a hundred times slower:
 //! 0.1 MB/s on the records of issue 10. So a match is found here by a lazy DFA that gives up
-//! instead: its cache of states, [`STATE_BUDGET`] bytes, is never cleared, so one input makes a
-//! pattern build a bounded number of states, whatever the input holds. A record on which the
-//! budget runs out is not checked against that pattern (the caller says so in a note); the
-//! cache then starts afresh, at most [`MAX_GIVE_UPS`] times per pattern and input, after which
-//! the pattern is no longer run on that input. Real logs need a few hundred kilobytes of states
-//! per pattern at most (the largest, a `.{0,3000}?` gap across JSON, under 1 MB).
+//! instead: its cache of states holds [`STATE_BUDGET`] bytes and is never cleared during a
+//! search, and the states earlier records built are dropped before a search once they fill a
+//! quarter of it, so each record has at least three quarters of the budget to itself. A record
+//! that needs more is not checked against that pattern (the caller says so in a note), and
+//! after [`MAX_GIVE_UPS`] such records the pattern no longer runs on that input. Building the
+//! states is the slow part: a budget's worth costs about 30 ms natively, so one input pays at
+//! most that, times the give-ups, per pattern it drives there. Real logs need a few hundred
+//! kilobytes per record at most (tested: `tests/cost.rs`).
 //!
 //! The captured values are read afterwards on the match's own span, which bounded gaps keep
 //! short, so that second engine's cost is bounded by the match, not the record.
@@ -21,7 +23,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, Span, hybrid, meta, nfa::thompson};
 
 /// Bytes of DFA states one pattern may build for one input (per search direction).
-pub const STATE_BUDGET: usize = 2 << 20;
+pub const STATE_BUDGET: usize = 1 << 20;
 /// Records a pattern may give up on in one input before it is no longer run on that input.
 pub const MAX_GIVE_UPS: u32 = 2;
 
@@ -102,7 +104,7 @@ impl Matcher {
 
     /// Whether the pattern occurs in `hay`.
     pub fn is_match(&self, cache: &mut MatchCache, hay: &[u8]) -> Result<bool, TooCostly> {
-        cache.usable()?;
+        cache.usable(&self.find)?;
         match self.find.try_search(&mut cache.find, &Input::new(hay)) {
             Ok(found) => Ok(found.is_some()),
             Err(_) => Err(cache.gave_up(&self.find)),
@@ -118,7 +120,7 @@ impl Matcher {
         hay: &[u8],
         mut each: impl FnMut(Span, &dyn Fn(&str) -> Option<Span>),
     ) -> Result<(), TooCostly> {
-        cache.usable()?;
+        cache.usable(&self.find)?;
         let mut spans = Vec::new();
         let mut at = 0;
         while at <= hay.len() {
@@ -147,12 +149,17 @@ impl Matcher {
 }
 
 impl MatchCache {
-    fn usable(&self) -> Result<(), TooCostly> {
+    /// Ready for a search of one record: refused once the pattern is spent; otherwise states
+    /// kept from earlier records are dropped once they fill a quarter of the budget, so every
+    /// record has three quarters of it to itself, whatever came before.
+    fn usable(&mut self, find: &FindRegex) -> Result<(), TooCostly> {
         if self.give_ups >= MAX_GIVE_UPS {
-            Err(TooCostly)
-        } else {
-            Ok(())
+            return Err(TooCostly);
         }
+        if self.find.memory_usage() > STATE_BUDGET / 4 {
+            self.find.reset(find);
+        }
+        Ok(())
     }
 
     /// Counts a give-up and starts the states afresh for the next record.
