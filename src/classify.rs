@@ -177,6 +177,14 @@ impl<'c> Session<'c> {
         }
     }
 
+    /// Scans the buffered records whenever `bytes` of them are held (4 MB unless set; at least
+    /// 1 KB), so no single [`Self::feed`] does more than that much work: the page feeds 64 KB
+    /// at a time and sets the same, so the main thread is never held long. The answer does not
+    /// depend on it (`tests/chunks.rs` moves the batch edge everywhere).
+    pub fn scan_every(&mut self, bytes: usize) {
+        self.limits.batch = bytes.max(1024);
+    }
+
     /// Starts the next file of an input made of several (the logs of a support bundle), before
     /// its first byte is fed: the previous file's last line ends there, no record spans two
     /// files, and each file's encoding is detected afresh. The report then numbers lines within
@@ -355,7 +363,9 @@ impl<'c> Session<'c> {
     }
 
     /// The report; `parts` are the files of a several-file input (none for one log).
-    fn report(self, facts: &crate::input::InputFacts, parts: &Parts) -> Report {
+    fn report(mut self, facts: &crate::input::InputFacts, parts: &Parts) -> Report {
+        // Everything is scanned: the patterns' working memory goes back for the next input.
+        std::mem::take(&mut self.caches).recycle(&self.classifier.patterns);
         let set = &self.classifier.set;
         let platform = match self.platform_hits {
             [windows, linux] if windows > linux => Some(Platform::Windows),

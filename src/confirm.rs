@@ -224,6 +224,19 @@ impl Caches {
         &mut self.slots[p]
     }
 
+    /// Gives every pattern's working memory back to it, for the next input.
+    pub fn recycle(self, patterns: &Patterns) {
+        for (pattern, slots) in patterns.patterns.iter().zip(self.slots) {
+            let [find, unless] = slots;
+            if let (Some(m), Some(c)) = (pattern.regex.get(), find) {
+                m.recycle(c);
+            }
+            if let (Some(m), Some(c)) = (pattern.unless.as_ref().and_then(LazyRegex::get), unless) {
+                m.recycle(c);
+            }
+        }
+    }
+
     /// Whether pattern `p` is no longer run on this input (it gave up too often).
     pub fn spent(&self, p: usize) -> bool {
         self.slots

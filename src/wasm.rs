@@ -166,6 +166,14 @@ impl Analysis {
         })
     }
 
+    /// Scans whenever this many bytes are buffered (see `Session::scan_every`), so no call
+    /// holds the page longer than the work on that many bytes.
+    #[wasm_bindgen(js_name = scanEvery)]
+    pub fn scan_every(&mut self, bytes: usize) -> Result<(), JsError> {
+        self.session()?.scan_every(bytes);
+        Ok(())
+    }
+
     /// Feeds the next chunk of a file's bytes.
     pub fn feed(&mut self, bytes: &[u8]) -> Result<(), JsError> {
         self.session()?.feed(bytes);

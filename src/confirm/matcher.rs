@@ -17,10 +17,11 @@
 //! short, so that second engine's cost is bounded by the match, not the record.
 
 use regex_automata::hybrid::regex::{Cache as FindCache, Regex as FindRegex};
-use regex_automata::meta::{Cache as FieldCache, Regex as FieldRegex};
+use regex_automata::meta::Regex as FieldRegex;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, Span, hybrid, meta, nfa::thompson};
+use std::sync::Mutex;
 
 /// Bytes of DFA states one pattern may build for one input (per search direction).
 pub const STATE_BUDGET: usize = 1 << 20;
@@ -32,12 +33,14 @@ pub const MAX_GIVE_UPS: u32 = 2;
 pub struct Matcher {
     find: FindRegex,
     fields: FieldRegex,
+    /// Working memory of finished inputs, reset before it is used again: allocating it costs
+    /// more than a small input's whole search.
+    spare: Mutex<Vec<FindCache>>,
 }
 
 /// One input's working memory for one [`Matcher`].
 pub struct MatchCache {
     find: FindCache,
-    fields: FieldCache,
     captures: Captures,
     give_ups: u32,
 }
@@ -84,7 +87,11 @@ impl Matcher {
             )
             .build(prepared)
             .map_err(|e| format!("compiled, it is too large: {e}"))?;
-        Ok(Matcher { find, fields })
+        Ok(Matcher {
+            find,
+            fields,
+            spare: Mutex::new(Vec::new()),
+        })
     }
 
     /// Whether the pattern occurs in `hay`, with working memory of its own (tests).
@@ -93,12 +100,29 @@ impl Matcher {
         self.is_match(&mut self.cache(), hay) == Ok(true)
     }
 
+    /// Working memory for one input, empty: no input's answer depends on an earlier one's.
     pub fn cache(&self) -> MatchCache {
+        let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
+        let find = match spare {
+            Some(mut cache) => {
+                cache.reset(&self.find);
+                cache
+            }
+            None => self.find.create_cache(),
+        };
         MatchCache {
-            find: self.find.create_cache(),
-            fields: self.fields.create_cache(),
+            find,
             captures: self.fields.create_captures(),
             give_ups: 0,
+        }
+    }
+
+    /// Takes back the working memory of a finished input, for the next.
+    pub fn recycle(&self, cache: MatchCache) {
+        if let Ok(mut spare) = self.spare.lock() {
+            if spare.is_empty() {
+                spare.push(cache.find);
+            }
         }
     }
 
@@ -139,8 +163,8 @@ impl Matcher {
         }
         for span in spans {
             let input = Input::new(hay).span(span).anchored(Anchored::Yes);
-            self.fields
-                .search_captures_with(&mut cache.fields, &input, &mut cache.captures);
+            // Its own pool of working memory: what it reads does not depend on it.
+            self.fields.search_captures(&input, &mut cache.captures);
             let captures = &cache.captures;
             each(span, &|name| captures.get_group_by_name(name));
         }

@@ -18,8 +18,16 @@ import wasmInit, {
 } from 'arc-triage-wasm';
 import { isZip, bundleEvents } from './bundle.js';
 
-/** Inputs above this size are fed in pieces so the page can repaint, report progress and stop. */
+/** Inputs above this size show progress and a Stop button (an archive always does). */
 export const CHUNK_BYTES = 1 << 20;
+/**
+ * Inputs above this size are fed to the engine in slices of it, and the engine scans that much at
+ * a time, so no call holds the page longer than the work on one slice (a few milliseconds on a
+ * real log; at most about 40 ms on the costliest crafted text, README "Limits").
+ */
+export const SLICE_BYTES = 64 << 10;
+/** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
+const YIELD_MS = 12;
 
 let source = null;
 let starting = null;
@@ -210,35 +218,66 @@ export async function analyse(input, { signal, onProgress } = {}) {
   }
   const isText = typeof input === 'string';
   const total = isText ? input.length : input.size ?? input.byteLength;
-  if (total <= CHUNK_BYTES && !(input instanceof Blob)) {
+  if (total <= SLICE_BYTES && !(input instanceof Blob)) {
     return isText ? classify(input) : classifyBytes(input);
   }
   const analysis = new Analysis(isText);
+  analysis.scanEvery(SLICE_BYTES);
+  const turns = taker(signal);
   try {
     let done = 0;
     while (done < total) {
-      if (signal?.aborted) throw abortError();
-      let end = Math.min(total, done + CHUNK_BYTES);
+      let end = Math.min(total, done + (input instanceof Blob ? CHUNK_BYTES : SLICE_BYTES));
       if (isText) {
         // Never split a surrogate pair between two pieces.
         const last = input.charCodeAt(end - 1);
         if (end < total && last >= 0xd800 && last <= 0xdbff) end -= 1;
         analysis.feedText(input.slice(done, end));
       } else if (input instanceof Blob) {
-        analysis.feed(new Uint8Array(await input.slice(done, end).arrayBuffer()));
+        await feedSliced(analysis, new Uint8Array(await input.slice(done, end).arrayBuffer()), turns);
       } else {
         const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
         analysis.feed(bytes.subarray(done, end));
       }
       done = end;
-      onProgress?.(done, total);
-      await nextTask();
+      await turns.take(() => onProgress?.(done, total));
     }
-    if (signal?.aborted) throw abortError();
+    turns.check();
+    onProgress?.(total, total);
     return analysis.finish();
   } finally {
     analysis.free();
   }
+}
+
+/** Feeds `bytes` in slices, giving the page its turns in between. */
+async function feedSliced(analysis, bytes, turns) {
+  for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
+    analysis.feed(bytes.subarray(at, at + SLICE_BYTES));
+    await turns.take();
+  }
+}
+
+/**
+ * Turns for the page while the engine works: `take()` yields a task once YIELD_MS have passed
+ * since the last (calling `before` first, for progress), and throws once `signal` is aborted.
+ */
+function taker(signal) {
+  let last = performance.now();
+  const check = () => {
+    if (signal?.aborted) throw abortError();
+  };
+  return {
+    check,
+    async take(before) {
+      check();
+      if (performance.now() - last < YIELD_MS) return;
+      before?.();
+      await nextTask();
+      last = performance.now();
+      check();
+    },
+  };
 }
 
 /**
@@ -249,28 +288,24 @@ export async function analyse(input, { signal, onProgress } = {}) {
 export async function analyseBundle(blob, { signal, onProgress } = {}) {
   await init();
   const analysis = new Analysis(false);
+  analysis.scanEvery(SLICE_BYTES);
+  const turns = taker(signal);
   try {
     let total = 0;
     let done = 0;
-    let sinceYield = 0;
     for await (const event of bundleEvents(blob)) {
-      if (signal?.aborted) throw abortError();
+      turns.check();
       if (event.total !== undefined) total = event.total;
       else if (event.skip !== undefined) analysis.skipFile(event.skip, event.why);
       else if (event.begin !== undefined) analysis.beginFile(event.begin);
       else if (event.damaged) analysis.fileDamaged(event.damaged);
       else if (event.bytes) {
-        analysis.feed(event.bytes);
+        await feedSliced(analysis, event.bytes, turns);
         done += event.bytes.length;
-        sinceYield += event.bytes.length;
-        if (sinceYield >= CHUNK_BYTES) {
-          sinceYield = 0;
-          onProgress?.(done, total);
-          await nextTask();
-        }
+        await turns.take(() => onProgress?.(done, total));
       }
     }
-    if (signal?.aborted) throw abortError();
+    turns.check();
     onProgress?.(total, total);
     return analysis.finish();
   } finally {
