@@ -68,6 +68,29 @@ const figures = await page.evaluate(async ({ text, archive }) => {
     naivePatterns: phrases.length,
   };
 }, { text, archive: Array.from(archive) });
+// The crafted shapes of `cargo bench --bench hostile` (written to target/hostile/), dropped on the
+// page's element as files: how fast, and the longest the main thread was held at once.
+const hostileDir = path.join(root, 'target', 'hostile');
+const hostileLabels = ['real log (the baseline)', 'tls: 60 KB entries of https:// fragments', 'device flow: phrases every few bytes', 'every AZCM code on every line', "every rule's anchor on every line"];
+const hostile = [];
+for (let i = 0; fs.existsSync(path.join(hostileDir, `${i}.log`)); i += 1) {
+  const bytes = fs.readFileSync(path.join(hostileDir, `${i}.log`));
+  const figure = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const tasks = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push(e.duration);
+    });
+    observer.observe({ type: 'longtask' });
+    const start = performance.now();
+    await window.arcTriage.analyse(new Blob([bytes]));
+    const ms = performance.now() - start;
+    await new Promise((r) => setTimeout(r, 100));
+    observer.disconnect();
+    return { ms, megabytes: bytes.length / (1 << 20), longest: Math.max(0, ...tasks) };
+  }, bytes.toString('base64'));
+  hostile.push({ label: hostileLabels[i] ?? `shape ${i}`, ...figure });
+}
 await browser.close();
 
 const rate = (ms) => `${(figures.megabytes / (ms / 1000)).toFixed(0).padStart(5)} MB/s`;
@@ -79,6 +102,14 @@ row('classifyBytes(bytes)    a file read whole', figures.file);
 row('analyse(blob)           a dropped file, 1 MB chunks', figures.streamed);
 row(`analyse(zip)            the same log as a ${figures.zipKB.toFixed(0)} KB ZIP`, figures.bundle);
 row(`naive JS: split + ${figures.naivePatterns} regexes per line (no evidence)`, figures.naive);
+if (hostile.length) {
+  console.log('\nheadless Chromium, crafted text dropped as a file (analyse(blob), one run each)');
+  for (const h of hostile) {
+    const rate = h.megabytes / (h.ms / 1000);
+    const factor = (hostile[0].megabytes / (hostile[0].ms / 1000)) / rate;
+    console.log(`${h.label.padEnd(44)} ${h.megabytes.toFixed(1).padStart(5)} MB ${h.ms.toFixed(0).padStart(7)} ms ${rate.toFixed(1).padStart(6)} MB/s ${factor.toFixed(1).padStart(5)}x  longest task ${h.longest.toFixed(0)} ms`);
+  }
+}
 const info = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'build-info.json'), 'utf8'));
 console.log('\nshipped sizes (gzip -9)');
 for (const [file, s] of Object.entries(info.sizes)) {

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo bench --bench throughput
+# The crafted shapes beside a real log; also writes them to target/hostile/ for the browser half.
+cargo bench --bench hostile
 node scripts/build.mjs >/dev/null
 node scripts/bench-browser.mjs
 cargo build -q --release --bin arc-triage

@@ -25,7 +25,7 @@ export const CHUNK_BYTES = 1 << 20;
  * a time, so no call holds the page longer than the work on one slice (a few milliseconds on a
  * real log; at most about 40 ms on the costliest crafted text, README "Limits").
  */
-export const SLICE_BYTES = 64 << 10;
+export const SLICE_BYTES = 16 << 10;
 /** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
 const YIELD_MS = 12;
 
