@@ -92,6 +92,23 @@ export function widget(page, selector = 'arc-triage') {
   };
 }
 
+/**
+ * Opens a page of the test's own making on the test server (`host-page.html`): `body` after the
+ * module's script tag, an optional CSP and extra `head`. For what a docs page may do around the
+ * element. `hash` is appended to the address.
+ */
+export async function hostPage(page, { csp = null, body = '<arc-triage></arc-triage>', head = '', hash = '' } = {}) {
+  await page.route('**/host-page.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">${
+        csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ''
+      }${head}<script type="module" src="arc-triage.js"></script></head><body>${body}</body></html>`,
+    }),
+  );
+  await page.goto(`./host-page.html${hash}`);
+}
+
 /** Waits until the engine is up (the rule-set line is filled in). */
 export async function ready(w) {
   await expect(w.version).toHaveText(/^Rule set \d{4}\.\d{2}\.\d{2}/);

@@ -527,7 +527,7 @@ export class ArcTriageElement extends HTMLElement {
    * nothing looks like it works, and the exact fix in the console for the site's maintainer.
    */
   #cannotStart(cause) {
-    const { reader, console: fix } = explain(cause);
+    const { reader, console: fix, oldBrowser } = explain(cause);
     if (!this.#failed) console.error(fix);
     this.#failed = true;
     this.toggleAttribute('unavailable', true);
@@ -542,7 +542,7 @@ export class ArcTriageElement extends HTMLElement {
     const parts = [reader];
     if (hosted) parts.push(' ', h('a', { href: hosted, class: 'fallback-link' }, 'Open arc-triage on its own page'), ' instead.');
     else if (offline) {
-      parts.push(' ', h('a', { href: offline, download: 'arc-triage.html', class: 'fallback-link' }, 'Download the offline version'), ' and open it in your browser instead.');
+      parts.push(' ', h('a', { href: offline, download: 'arc-triage.html', class: 'fallback-link' }, 'Download the offline version'), oldBrowser ? ' and open it in a current browser instead.' : ' and open it in your browser instead.');
     }
     ui.error.replaceChildren(...parts);
   }

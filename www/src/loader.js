@@ -128,12 +128,13 @@ export function missingFeature() {
 const BROWSERS = 'Chrome or Edge 123, Firefox 120, Safari 17.5 or newer';
 
 /**
- * A start-up failure as `{reader, console}`: one short sentence for whoever is reading the page,
- * and the cause with the exact fix for the site's maintainer.
+ * A start-up failure as `{reader, console, oldBrowser}`: one short sentence for whoever is reading
+ * the page, and the cause with the exact fix for the site's maintainer.
  */
 export function explain(error) {
   if (typeof error === 'string') {
     return {
+      oldBrowser: true,
       reader: `The troubleshooter needs a newer browser (${BROWSERS}).`,
       console: `arc-triage cannot run in this browser: it lacks ${error}. It supports ${BROWSERS}.`,
     };
