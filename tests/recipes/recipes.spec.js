@@ -139,7 +139,9 @@ function onlyOwnOrigin(page, origin, loads) {
 
 /** A page that loads the module but holds no element has not fetched the engine. */
 async function noEngineYet(page) {
-  await page.waitForFunction(() => customElements.get('arc-triage') !== undefined);
+  await expect
+    .poll(() => page.evaluate(() => customElements.get('arc-triage') !== undefined), { message: 'the module, loaded on every page, defined <arc-triage>' })
+    .toBe(true);
   expect(page.requests.filter((u) => u.endsWith('.wasm')), 'the engine fetched by a page without the widget').toEqual([]);
 }
 
