@@ -22,8 +22,10 @@ async function expectDisabled(w) {
 test("a CSP without 'wasm-unsafe-eval': a calm message, the offline file offered, the box off, the fix in the console", async ({ page }) => {
   test.info().annotations.push({ type: 'expects-problems' });
   const errors = consoleErrors(page);
-  await hostPage(page, { csp: "default-src 'none'; script-src 'self'; connect-src 'self'" });
+  await hostPage(page, { csp: "default-src 'none'; script-src 'self'; connect-src 'self'", body: '<arc-triage></arc-triage><arc-triage id="second"></arc-triage>' });
   const w = widget(page);
+  // Every element on the page says so; the console says it once.
+  await expectDisabled(widget(page, '#second'));
   await expect(w.error).toHaveText(
     'The troubleshooter could not start on this page, so nothing pasted here would be checked. Download the offline version and open it in your browser instead.',
   );

@@ -94,6 +94,15 @@ async function widgetRenders(page) {
   const triage = page.locator('arc-triage#triage');
   await expect(triage.locator('.version')).toHaveText(/^Rule set \d{4}\.\d{2}\.\d{2}/);
   await expect(triage.locator('textarea.log')).toBeVisible();
+  // Sized from the text around it, whatever the theme's root font size (Material's is 20px).
+  const sizes = await triage.evaluate((host) => {
+    const size = (sel) => parseFloat(getComputedStyle(host.shadowRoot.querySelector(sel)).fontSize);
+    const text = parseFloat(getComputedStyle(host).fontSize);
+    return { text, widget: size('.widget'), label: size('.log-label'), button: size('button.open'), privacy: size('.privacy') };
+  });
+  expect(sizes.widget, "the widget's text is the host's").toBeCloseTo(sizes.text, 3);
+  expect(sizes.button / sizes.label).toBeCloseTo(0.9, 3);
+  expect(sizes.privacy / sizes.label).toBeCloseTo(0.85, 3);
   const row = page.locator('arc-triage#row');
   await row.scrollIntoViewIfNeeded();
   await expect(row.locator('article.diagnosis')).toHaveAttribute('data-rule-id', 'provider-not-registered');

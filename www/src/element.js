@@ -107,6 +107,7 @@ function markForReplay(node, on) {
 }
 
 const DEBOUNCE_MS = 150;
+let fixLogged = false;
 const ANALYSIS_MARK = 'arc-triage:analysis';
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
 
@@ -165,7 +166,6 @@ export class ArcTriageElement extends HTMLElement {
       if (this.#ui) this.#markForReplay();
       return;
     }
-    if (name === 'mode' && this.#ui) this.#ui.log.disabled = this.#failed || this.#rowOnly();
     if (this.#ui && this.#info) this.#showLinkedIfIdle(false);
   }
 
@@ -528,7 +528,9 @@ export class ArcTriageElement extends HTMLElement {
    */
   #cannotStart(cause) {
     const { reader, console: fix, oldBrowser } = explain(cause);
-    if (!this.#failed) console.error(fix);
+    // Once per page, however many elements it holds: the maintainer needs the fix, not a list.
+    if (!fixLogged) console.error(fix);
+    fixLogged = true;
     this.#failed = true;
     this.toggleAttribute('unavailable', true);
     const ui = this.#ui;
