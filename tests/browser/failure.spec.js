@@ -96,3 +96,11 @@ test('the network recorder fails a test that makes a request after load', async 
   await expect(widget(page).version).toHaveText(/^Rule set/);
   await page.evaluate(() => fetch('./page.css').then((r) => r.status));
 });
+
+// The engine's one fetch is the only request allowed after load: a second one is not.
+test('the network recorder fails a test that fetches the .wasm a second time', async ({ page }) => {
+  test.fail();
+  await page.goto('./');
+  await expect(widget(page).version).toHaveText(/^Rule set/);
+  await page.evaluate(() => fetch('./arc_triage_bg.wasm').then((r) => r.status));
+});

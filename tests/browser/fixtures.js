@@ -26,6 +26,10 @@ export const test = base.extend({
     const afterLoad = [];
     const problems = [];
     let loaded = false;
+    // The one request allowed after load: the engine's .wasm, once per document, from the page's
+    // own origin. An element that appears after load (client-side navigation) fetches it then, and
+    // under page.route a fetch started just before load can be reported just after it.
+    let engineFetched = false;
     page.on('load', () => {
       loaded = true;
     });
@@ -35,6 +39,12 @@ export const test = base.extend({
         // go to the test server or to files: the page must never send the user elsewhere.
         if (!/^(http:\/\/127\.0\.0\.1:\d+\/|file:)/.test(request.url())) afterLoad.push(`navigation to ${request.url()}`);
         loaded = false;
+        engineFetched = false;
+        return;
+      }
+      const fromPage = new URL(request.url()).origin === new URL(page.url()).origin;
+      if (!engineFetched && fromPage && request.method() === 'GET' && /\.wasm$/.test(new URL(request.url()).pathname)) {
+        engineFetched = true;
         return;
       }
       // Data URLs are not network requests; anything else after load is.
