@@ -81,11 +81,12 @@ const test = base.extend({
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
-      if (m.type() === 'error' && /arc-triage/i.test(m.text())) errors.push(m.text());
+      // Errors, and warnings that name the element (Vue's "Failed to resolve component").
+      if ((m.type() === 'error' || m.type() === 'warning') && /arc-triage/i.test(m.text())) errors.push(m.text());
     });
     page.requests = requests;
     await use(page);
-    expect(errors, 'page errors, and console errors about arc-triage').toEqual([]);
+    expect(errors, 'page errors, and console errors or warnings about arc-triage').toEqual([]);
   },
 });
 
