@@ -48,14 +48,16 @@ export async function writeRelease({ root, dist, wasmPath, offlinePath, buildMod
   // Types: the element and API by hand; the report's shape from the engine binding's declarations.
   fs.copyFileSync(path.join(root, 'www', 'release', 'arc-triage.d.ts'), path.join(out, 'arc-triage.d.ts'));
   const engineTypes = fs.readFileSync(path.join(root, 'target', 'wasm-pkg', 'arc_triage.d.ts'), 'utf8');
-  const cut = engineTypes.indexOf('\n/**\n * A classification fed in pieces');
-  const classAt = engineTypes.search(/^export (declare )?class /m);
-  const end = cut !== -1 ? cut : classAt;
+  // The data types come first; the generated classes and functions (the raw binding, which the
+  // module wraps) start at the first class, after its doc comment.
+  const end = engineTypes.search(/^export (declare )?class /m);
   if (end === -1) fail('cannot find where the data types end in target/wasm-pkg/arc_triage.d.ts');
-  fs.writeFileSync(
-    path.join(out, 'engine-types.d.ts'),
-    `// The report and its parts, as the engine's binding (src/wasm.rs) declares them.\n${engineTypes.slice(0, end).replace(/^\/\* (tslint|eslint)[^\n]*\n/gm, '').trimEnd()}\n`,
-  );
+  const types = engineTypes
+    .slice(0, end)
+    .replace(/\/\*\*(?:(?!\*\/)[\s\S])*\*\/\s*$/, '')
+    .replace(/^\/\* (tslint|eslint)[^\n]*\n/gm, '')
+    .trim();
+  fs.writeFileSync(path.join(out, 'engine-types.d.ts'), `// The report and its parts, as the engine's binding (src/wasm.rs) declares them.\n${types}\n`);
 
   const readme = fs.readFileSync(path.join(root, 'www', 'release', 'README.md'), 'utf8');
   fs.writeFileSync(path.join(out, 'README.md'), readme.replaceAll('{{version}}', version).replaceAll('{{wasm}}', wasmFile));
