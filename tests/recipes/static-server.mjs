@@ -57,7 +57,13 @@ export function serveStatic(dir, { base = '/', port = 0 } = {}) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({ origin, url: `${origin}${base}`, close: () => new Promise((done) => server.close(done)) });
+      // close() alone waits for the browser's keep-alive connections, which may never end.
+      const close = () =>
+        new Promise((done) => {
+          server.close(done);
+          server.closeAllConnections();
+        });
+      resolve({ origin, url: `${origin}${base}`, close });
     });
   });
 }
