@@ -2,6 +2,7 @@
 //   dist/index.html + dist/arc-triage.js + dist/arc_triage_bg.wasm   the site, and the embed module
 //   dist/arc-triage.html                                              one self-contained offline file
 //   dist/embed-example.html                                           a docs-like page embedding two elements
+//   dist/release/arc-triage-<version>/ and its .tgz                   the release package (scripts/release.mjs)
 // `--dev` skips wasm-opt and minification. Prints the gzip sizes of what ships.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { writeRelease } from './release.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -65,12 +67,16 @@ const common = {
   logOverride: { 'empty-import-meta': 'silent' },
 };
 
-await esbuild.build({
-  ...common,
-  entryPoints: ['www/src/arc-triage.js'],
-  format: 'esm',
-  outfile: path.join(dist, 'arc-triage.js'),
-});
+/** The module, loading `wasmFile` from beside itself. */
+const buildModule = (outfile, wasmFile) =>
+  esbuild.build({
+    ...common,
+    define: { ...common.define, __ARC_TRIAGE_WASM_FILE__: JSON.stringify(wasmFile) },
+    entryPoints: ['www/src/arc-triage.js'],
+    format: 'esm',
+    outfile,
+  });
+await buildModule(path.join(dist, 'arc-triage.js'), 'arc_triage_bg.wasm');
 fs.copyFileSync(path.join(pkg, 'arc_triage_bg.wasm'), path.join(dist, 'arc_triage_bg.wasm'));
 for (const file of ['index.html', 'page.css', 'embed-example.html']) {
   fs.copyFileSync(path.join(www, file), path.join(dist, file));
@@ -111,6 +117,15 @@ const html = template.replace(/\{\{([a-z-]+)\}\}/g, (whole, key) => {
 });
 fs.writeFileSync(path.join(dist, 'arc-triage.html'), html);
 
+const release = await writeRelease({
+  root,
+  dist,
+  wasmPath: path.join(dist, 'arc_triage_bg.wasm'),
+  offlinePath: path.join(dist, 'arc-triage.html'),
+  buildModule,
+  fail,
+});
+
 // What ships, raw and gzipped (-9), so size regressions are visible in every build.
 const sizes = {};
 for (const file of ['arc_triage_bg.wasm', 'arc-triage.js', 'arc-triage.html', 'index.html']) {
@@ -122,3 +137,4 @@ console.log(`\nBuilt dist/ (${dev ? 'dev' : 'release'}), rule set ${ruleset.vers
 for (const [file, s] of Object.entries(sizes)) {
   console.log(`  ${file.padEnd(20)} ${(s.bytes / 1024).toFixed(1).padStart(8)} KB   gzip ${(s.gzip / 1024).toFixed(1).padStart(7)} KB`);
 }
+console.log(`Release: ${path.relative(root, release.out)}/ and ${path.relative(root, release.tgz)} (engine ${release.wasmFile})`);

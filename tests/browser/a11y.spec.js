@@ -3,7 +3,7 @@
 // nothing is filtered out of its answer: a violation inside a widget fails the test.
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, ROWS, widget, ready } from './fixtures.js';
+import { test, expect, ROWS, widget, ready, hostPage } from './fixtures.js';
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -64,6 +64,20 @@ const STATES = {
   'an unknown-link notice': async (page, w) => {
     await page.goto('./#rule=no-such-row');
     await expect(w.host.locator('.unknown-rule')).toBeVisible();
+  },
+  // On a page of our own that follows the system's colour scheme, as the site's page does.
+  'a row-only embed': async (page, w) => {
+    await hostPage(page, { head: '<style>:root { color-scheme: light dark }</style>', body: '<main><arc-triage mode="row" rule="arm-endpoint-forbidden"></arc-triage></main>' });
+    await expect(w.first).toHaveAttribute('data-confidence', 'row');
+  },
+  'an engine that cannot start (a CSP without wasm-unsafe-eval)': async (page, w) => {
+    test.info().annotations.push({ type: 'expects-problems' });
+    await hostPage(page, {
+      csp: "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'",
+      head: '<style>:root { color-scheme: light dark }</style>',
+      body: '<main><arc-triage></arc-triage></main>',
+    });
+    await expect(w.log).toBeDisabled();
   },
 };
 

@@ -51,9 +51,33 @@ test('two elements on one page work independently; the compact one opens on its 
   await page.emulateMedia({ colorScheme: 'light' });
   expect(await background(second)).toBe('rgb(13, 17, 23)');
   expect(await background(first)).toBe('rgb(255, 255, 255)');
-  // Without a theme attribute the element follows the system.
+  // Without a theme attribute the element follows the page, not the system: this page declares
+  // no color-scheme, so it stays light on a dark system...
   await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await background(first)).toBe('rgb(255, 255, 255)');
+  // ...and turns dark with the page, as a docs site's dark toggle makes it.
+  await page.evaluate(() => (document.body.style.colorScheme = 'dark'));
   expect(await background(first)).toBe('rgb(13, 17, 23)');
+  expect(await background(second)).toBe('rgb(13, 17, 23)');
+  await page.evaluate(() => (document.body.style.colorScheme = 'light'));
+  expect(await background(first)).toBe('rgb(255, 255, 255)');
+  expect(await background(second)).toBe('rgb(13, 17, 23)');
+  // theme="system" follows the operating system whatever the page says.
+  await second.host.evaluate((h) => h.setAttribute('theme', 'system'));
+  expect(await background(second)).toBe('rgb(13, 17, 23)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await background(second)).toBe('rgb(255, 255, 255)');
+});
+
+test('on a page that follows the system (color-scheme: light dark), so does the element', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('./');
+  const w = widget(page);
+  await ready(w);
+  const background = () => w.host.evaluate((h) => getComputedStyle(h.shadowRoot.querySelector('.widget')).backgroundColor);
+  expect(await background()).toBe('rgb(13, 17, 23)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await background()).toBe('rgb(255, 255, 255)');
 });
 
 test('an element removed and re-inserted (instant navigation) still works', async ({ page }) => {

@@ -26,6 +26,10 @@ export const test = base.extend({
     const afterLoad = [];
     const problems = [];
     let loaded = false;
+    // The one request allowed after load: the engine's .wasm, once per document, from the page's
+    // own origin. An element that appears after load (client-side navigation) fetches it then, and
+    // under page.route a fetch started just before load can be reported just after it.
+    let engineFetched = false;
     page.on('load', () => {
       loaded = true;
     });
@@ -35,6 +39,12 @@ export const test = base.extend({
         // go to the test server or to files: the page must never send the user elsewhere.
         if (!/^(http:\/\/127\.0\.0\.1:\d+\/|file:)/.test(request.url())) afterLoad.push(`navigation to ${request.url()}`);
         loaded = false;
+        engineFetched = false;
+        return;
+      }
+      const fromPage = new URL(request.url()).origin === new URL(page.url()).origin;
+      if (!engineFetched && fromPage && request.method() === 'GET' && /\.wasm$/.test(new URL(request.url()).pathname)) {
+        engineFetched = true;
         return;
       }
       // Data URLs are not network requests; anything else after load is.
@@ -90,6 +100,23 @@ export function widget(page, selector = 'arc-triage') {
     fileInput: host.locator('input[type=file]'),
     version: host.locator('.version'),
   };
+}
+
+/**
+ * Opens a page of the test's own making on the test server (`host-page.html`): `body` after the
+ * module's script tag, an optional CSP and extra `head`. For what a docs page may do around the
+ * element. `hash` is appended to the address.
+ */
+export async function hostPage(page, { csp = null, body = '<arc-triage></arc-triage>', head = '', hash = '' } = {}) {
+  await page.route('**/host-page.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,">${
+        csp ? `<meta http-equiv="Content-Security-Policy" content="${csp}">` : ''
+      }${head}<script type="module" src="arc-triage.js"></script></head><body>${body}</body></html>`,
+    }),
+  );
+  await page.goto(`./host-page.html${hash}`);
 }
 
 /** Waits until the engine is up (the rule-set line is filled in). */

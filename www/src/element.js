@@ -17,6 +17,8 @@ import { problemsOf } from './problems.js';
 import { skeleton } from './skeleton.js';
 import { shareTools } from './share.js';
 import { reply } from './reply.js';
+import { prefetch, start, whenNeeded, missingFeature, explain, fallbackAddress } from './loader.js';
+import { h } from './dom.js';
 import css from './element.css';
 
 let sheet = null;
@@ -105,11 +107,12 @@ function markForReplay(node, on) {
 }
 
 const DEBOUNCE_MS = 150;
+let fixLogged = false;
 const ANALYSIS_MARK = 'arc-triage:analysis';
 const EMPTY_STATUS = 'Paste the agent’s output above, or open a log file, to see which row of the troubleshooting table explains it.';
 
 export class ArcTriageElement extends HTMLElement {
-  static observedAttributes = ['rule', 'replay-masking'];
+  static observedAttributes = ['rule', 'replay-masking', 'mode'];
 
   #ui = null;
   #root = null;
@@ -119,16 +122,36 @@ export class ArcTriageElement extends HTMLElement {
   #info = null;
   #file = null;
   #interrupted = false;
+  #unwatch = null;
+  #wake = null;
+  #failed = false;
   #onHash = () => this.#showLinkedIfIdle(true);
 
   connectedCallback() {
     if (!this.#ui) this.#build();
     this.#markForReplay();
+    if (this.#failed) return;
+    const missing = missingFeature();
+    if (missing) {
+      this.#cannotStart(missing);
+      return;
+    }
     window.addEventListener('hashchange', this.#onHash);
-    this.#start();
+    // Lazy: the .wasm is fetched now, compiled once this element (or another) is needed.
+    prefetch();
+    let woken = false;
+    this.#wake = () => {
+      if (woken) return;
+      woken = true;
+      this.#unwatch?.();
+      this.#start();
+    };
+    this.#unwatch = whenNeeded(this, this.#wake);
   }
 
   disconnectedCallback() {
+    this.#unwatch?.();
+    this.#unwatch = null;
     window.removeEventListener('hashchange', this.#onHash);
     clearTimeout(this.#timer);
     if (this.#controller) {
@@ -157,8 +180,14 @@ export class ArcTriageElement extends HTMLElement {
     return this.#ui?.report ?? null;
   }
 
+  /** `mode="row"`: one row of the table (the `rule` attribute's), no input, no links. */
+  #rowOnly() {
+    return this.getAttribute('mode') === 'row';
+  }
+
   /** Analyses text as if the user had pasted it. */
   analyse(text) {
+    this.#wake?.();
     this.#ui.log.value = text;
     this.#file = null;
     return this.#analyse();
@@ -232,11 +261,9 @@ export class ArcTriageElement extends HTMLElement {
 
   async #start() {
     try {
-      this.#info = await engine.init();
+      this.#info = await start();
     } catch (e) {
-      this.#fail(
-        `arc-triage could not start its engine: ${messageOf(e)}. If this page sets a Content-Security-Policy, it must allow 'wasm-unsafe-eval'. Your text is still here.`,
-      );
+      this.#cannotStart(e);
       return;
     }
     if (!this.isConnected) return;
@@ -376,7 +403,8 @@ export class ArcTriageElement extends HTMLElement {
   /** With no log in the box, a `rule` attribute or a `#rule=` link shows that row. */
   #showLinkedIfIdle(fromHash) {
     if (!this.#info) return;
-    const link = parseLink(location.hash);
+    // A row-only embed shows its own row whatever the page's address says.
+    const link = this.#rowOnly() ? null : parseLink(location.hash);
     if (this.#ui.report) {
       if (fromHash && link?.rule) {
         this.#ui.results.querySelector(`[data-rule-id="${CSS.escape(link.rule)}"]`)?.focus();
@@ -388,6 +416,13 @@ export class ArcTriageElement extends HTMLElement {
       return;
     }
     const rule = link?.rule ?? this.getAttribute('rule');
+    if (!rule && this.#rowOnly()) {
+      this.#resultsFirst(true);
+      this.#ui.results.replaceChildren();
+      this.#ui.notice.hidden = false;
+      this.#ui.notice.replaceChildren(h('p', null, 'mode="row" shows one row of the table: name it with the rule attribute, for example rule="provider-not-registered".'));
+      return;
+    }
     if (!rule) {
       this.#resultsFirst(false);
       this.#ui.notice.hidden = true;
@@ -395,7 +430,8 @@ export class ArcTriageElement extends HTMLElement {
       this.#ui.status.textContent = EMPTY_STATUS;
       return;
     }
-    this.#showRule(rule, link?.rule ? link.version : null, false, link?.rule ? 'link' : 'attribute', link?.badVersion);
+    const source = link?.rule ? 'link' : this.#rowOnly() ? 'row' : 'attribute';
+    this.#showRule(rule, link?.rule ? link.version : null, false, source, link?.badVersion);
   }
 
   /** A link or `rule` attribute whose row id is not one: say so, showing only an excerpt. */
@@ -430,8 +466,11 @@ export class ArcTriageElement extends HTMLElement {
     }
     notice.hidden = !(badVersion || (linkVersion && linkVersion !== this.#info.version));
     notice.replaceChildren(versionNotice(badVersion ? null : linkVersion, this.#info.version));
-    const [intro, card] = linkedRow(row, this.#view(), source);
-    results.replaceChildren(intro, card);
+    const view = this.#view();
+    // One row of a docs page has nothing to link to: it is on the page already.
+    if (source === 'row') view.actions = { ...view.actions, link: null };
+    const [intro, card] = linkedRow(row, view, source);
+    results.replaceChildren(...[intro, card].filter(Boolean));
     status.textContent = `Showing the row “${row.title}”.`;
     if (focus) card.focus();
   }
@@ -480,6 +519,34 @@ export class ArcTriageElement extends HTMLElement {
     notice.replaceChildren(...retiredNotice(retired, (id) => titles.get(id)));
     results.replaceChildren();
     status.textContent = `The linked row was replaced by ${retired.replaced_by.length} rows.`;
+  }
+
+  /**
+   * The engine cannot start here (a CSP without 'wasm-unsafe-eval', a missing .wasm, an old
+   * browser): a calm sentence and somewhere else to go for the reader, the input disabled so
+   * nothing looks like it works, and the exact fix in the console for the site's maintainer.
+   */
+  #cannotStart(cause) {
+    const { reader, console: fix, oldBrowser } = explain(cause);
+    // Once per page, however many elements it holds: the maintainer needs the fix, not a list.
+    if (!fixLogged) console.error(fix);
+    fixLogged = true;
+    this.#failed = true;
+    this.toggleAttribute('unavailable', true);
+    const ui = this.#ui;
+    for (const control of [ui.log, ui.open, ui.clear, ui.fileInput]) control.disabled = true;
+    ui.status.textContent = '';
+    ui.error.hidden = false;
+    // The hosted page if the site names one, else the offline file beside the module: downloaded,
+    // it runs from the reader's disk whatever this site's policy says.
+    const hosted = publicAddress(this.getAttribute('public-url'), 'about:blank');
+    const offline = hosted ? null : fallbackAddress();
+    const parts = [reader];
+    if (hosted) parts.push(' ', h('a', { href: hosted, class: 'fallback-link' }, 'Open arc-triage on its own page'), ' instead.');
+    else if (offline) {
+      parts.push(' ', h('a', { href: offline, download: 'arc-triage.html', class: 'fallback-link' }, 'Download the offline version'), oldBrowser ? ' and open it in a current browser instead.' : ' and open it in your browser instead.');
+    }
+    ui.error.replaceChildren(...parts);
   }
 
   #fail(message) {

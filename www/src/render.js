@@ -11,6 +11,7 @@ const CONFIDENCE_LABEL = {
   exact: 'Exact match',
   partial: 'Step known, cause unclear',
   linked: 'Linked row',
+  row: 'Troubleshooting table',
 };
 
 /**
@@ -147,7 +148,9 @@ export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headi
   const conf = confidence ?? d.confidence;
   // From a file nobody else can open (and with no public address built in), the row id travels
   // instead of a link.
-  const link = actions.link(d.id);
+  // A row-only embed (`actions.link` null) offers no link or row id to copy.
+  const shareable = typeof actions.link === 'function';
+  const link = shareable ? actions.link(d.id) : null;
   const output = h('input', {
     type: 'text',
     readonly: true,
@@ -200,9 +203,7 @@ export function diagnosisCard(d, { confidence, rank, actions, fieldLabels, headi
         ? h('a', { href: d.docs, target: '_blank', rel: 'noopener noreferrer', class: 'docs' }, 'Microsoft documentation')
         : null,
       h('span', { class: 'rule-id' }, 'Row id ', h('code', null, d.id)),
-      copy,
-      output,
-      noLink,
+      shareable ? [copy, output, noLink] : null,
     ),
   );
 }
@@ -362,6 +363,8 @@ export function reportView(report, label, { actions, fieldLabels, secretKinds, t
 
 /** A row opened from a link or the list, without a log: `[intro, card]`. */
 export function linkedRow(row, { actions, fieldLabels }, source = 'link') {
+  // A row-only embed is the row and nothing else: no intro, no box to paste into.
+  if (source === 'row') return [null, diagnosisCard(row, { confidence: 'row', actions, fieldLabels })];
   const intro = {
     link: 'This is the row the link points to.',
     attribute: 'One row of the Azure Arc troubleshooting table.',
