@@ -51,3 +51,26 @@ test('the browser and the CLI give the same report for the same text', async ({ 
   expect(browser.matches.map((m) => m.id)).toEqual(['device-flow-no-such-host', 'arm-authorization-failed', 'azcm0041']);
   expect(browser).toEqual(cli);
 });
+
+test('analyse() reports progress while it works, rising to the whole, on a file and on text', async ({ page }) => {
+  await page.goto('./');
+  const seen = await page.evaluate(async (failure) => {
+    const { init, analyse } = await import('./arc-triage.js');
+    await init();
+    const chatter = 'time="2024-05-01T10:00:00Z" level=debug msg="Sending heartbeat"\n';
+    const text = chatter.repeat(Math.ceil((24 << 20) / chatter.length)) + failure + '\n';
+    const run = async (input) => {
+      const calls = [];
+      const report = await analyse(input, { onProgress: (done, total) => calls.push(done / total) });
+      return { id: report.matches[0]?.id, calls };
+    };
+    return [await run(new Blob([text])), await run(text)];
+  }, ROWS['provider-not-registered']);
+  for (const { id, calls } of seen) {
+    expect(id).toBe('provider-not-registered');
+    // Reported along the way (the page gets a turn at least every 12 ms of work), not only at the end.
+    expect(calls.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(2);
+    expect(calls.at(-1)).toBe(1);
+    expect(calls).toEqual([...calls].sort((a, b) => a - b));
+  }
+});

@@ -26,6 +26,8 @@ export const CHUNK_BYTES = 1 << 20;
  * real log; at most about 40 ms on the costliest crafted text, README "Limits").
  */
 export const SLICE_BYTES = 16 << 10;
+/** A dropped file is read this much at a time (each read is a new buffer for the collector). */
+const READ_BYTES = 256 << 10;
 /** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
 const YIELD_MS = 12;
 
@@ -223,24 +225,26 @@ export async function analyse(input, { signal, onProgress } = {}) {
   }
   const analysis = new Analysis(isText);
   analysis.scanEvery(SLICE_BYTES);
-  const turns = taker(signal);
+  let done = 0;
+  const turns = taker(signal, () => onProgress?.(done, total));
   try {
-    let done = 0;
     while (done < total) {
-      let end = Math.min(total, done + (input instanceof Blob ? CHUNK_BYTES : SLICE_BYTES));
+      let end = Math.min(total, done + (input instanceof Blob ? READ_BYTES : SLICE_BYTES));
       if (isText) {
         // Never split a surrogate pair between two pieces.
         const last = input.charCodeAt(end - 1);
         if (end < total && last >= 0xd800 && last <= 0xdbff) end -= 1;
         analysis.feedText(input.slice(done, end));
+        done = end;
       } else if (input instanceof Blob) {
-        await feedSliced(analysis, new Uint8Array(await input.slice(done, end).arrayBuffer()), turns);
+        const bytes = new Uint8Array(await input.slice(done, end).arrayBuffer());
+        await feedSliced(analysis, bytes, turns, (n) => (done += n));
       } else {
         const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
         analysis.feed(bytes.subarray(done, end));
+        done = end;
       }
-      done = end;
-      await turns.take(() => onProgress?.(done, total));
+      await turns.take();
     }
     turns.check();
     onProgress?.(total, total);
@@ -250,29 +254,31 @@ export async function analyse(input, { signal, onProgress } = {}) {
   }
 }
 
-/** Feeds `bytes` in slices, giving the page its turns in between. */
-async function feedSliced(analysis, bytes, turns) {
+/** Feeds `bytes` in slices, giving the page its turns in between; `fed(n)` counts each slice. */
+async function feedSliced(analysis, bytes, turns, fed) {
   for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
-    analysis.feed(bytes.subarray(at, at + SLICE_BYTES));
+    const slice = bytes.subarray(at, at + SLICE_BYTES);
+    analysis.feed(slice);
+    fed?.(slice.length);
     await turns.take();
   }
 }
 
 /**
  * Turns for the page while the engine works: `take()` yields a task once YIELD_MS have passed
- * since the last (calling `before` first, for progress), and throws once `signal` is aborted.
+ * since the last (reporting `progress` first), and throws once `signal` is aborted.
  */
-function taker(signal) {
+function taker(signal, progress) {
   let last = performance.now();
   const check = () => {
     if (signal?.aborted) throw abortError();
   };
   return {
     check,
-    async take(before) {
+    async take() {
       check();
       if (performance.now() - last < YIELD_MS) return;
-      before?.();
+      progress?.();
       await nextTask();
       last = performance.now();
       check();
@@ -289,10 +295,10 @@ export async function analyseBundle(blob, { signal, onProgress } = {}) {
   await init();
   const analysis = new Analysis(false);
   analysis.scanEvery(SLICE_BYTES);
-  const turns = taker(signal);
+  let total = 0;
+  let done = 0;
+  const turns = taker(signal, () => onProgress?.(done, total));
   try {
-    let total = 0;
-    let done = 0;
     for await (const event of bundleEvents(blob)) {
       turns.check();
       if (event.total !== undefined) total = event.total;
@@ -300,9 +306,7 @@ export async function analyseBundle(blob, { signal, onProgress } = {}) {
       else if (event.begin !== undefined) analysis.beginFile(event.begin);
       else if (event.damaged) analysis.fileDamaged(event.damaged);
       else if (event.bytes) {
-        await feedSliced(analysis, event.bytes, turns);
-        done += event.bytes.length;
-        await turns.take(() => onProgress?.(done, total));
+        await feedSliced(analysis, event.bytes, turns, (n) => (done += n));
       }
     }
     turns.check();
