@@ -37,9 +37,13 @@ test('the file picker reads the chosen file', async ({ page }) => {
 // one piece (the fault this test is for), the 120 MB file blocked the thread for 3.4-5.0 s. The
 // share catches that however busy the machine is, since both sides slow down together: chunked,
 // the longest task was 4-6% of the analysis (one 4 MB batch, the first also compiling patterns);
-// in one piece, 83-92%.
+// in one piece, 83-92%. Since the engine works in 16 KB slices (2026-11-27) no slice is a long
+// task; the one long task left comes when the last slice is fed (320-450 ms here, the engine's
+// finish() takes 51 us natively: the collector, after 120 MB of reads), and the analysis is
+// shorter, so that task was 14-19% of it alone and 26-36% on CI with another test beside it.
+// The share still tells a chunked analysis from one piece (83-92%).
 const LONGEST_TASK_MS = 1800;
-const LONGEST_TASK_SHARE = 0.25;
+const LONGEST_TASK_SHARE = 0.5;
 const FILE_MB = 120;
 
 test('a large file is analysed in chunks with progress, and the page stays responsive', async ({ page }) => {
