@@ -277,10 +277,10 @@ impl<'c> Session<'c> {
             let mut hits: Vec<Hit> = Vec::new();
             while let Some(&(_, p)) = candidates.next_if(|(r, _)| *r == record) {
                 let text = self.records.decoded(record);
-                if self.caches.spent(p)
-                    || patterns
-                        .confirm(p, text, &mut hits, &mut self.caches)
-                        .is_err()
+                // A pattern spent on this input refuses at once (TooCostly) and is counted too.
+                if patterns
+                    .confirm(p, text, &mut hits, &mut self.caches)
+                    .is_err()
                 {
                     let line = self.records.lines(record).lines[0].1;
                     let seen = self

@@ -9,9 +9,7 @@ use std::sync::OnceLock;
 
 mod matcher;
 
-pub use matcher::{MAX_GIVE_UPS, STATE_BUDGET, TooCostly};
-
-pub use matcher::{MatchCache, Matcher};
+pub use matcher::{MAX_GIVE_UPS, MatchCache, Matcher, STATE_BUDGET, TooCostly};
 
 /// Every pattern of a rule set: the rules' own, then the manifest's exit-code patterns.
 pub struct Patterns {
@@ -235,12 +233,5 @@ impl Caches {
                 m.recycle(c);
             }
         }
-    }
-
-    /// Whether pattern `p` is no longer run on this input (it gave up too often).
-    pub fn spent(&self, p: usize) -> bool {
-        self.slots
-            .get(p)
-            .is_some_and(|s| s.iter().flatten().any(MatchCache::spent))
     }
 }

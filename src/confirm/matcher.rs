@@ -192,9 +192,4 @@ impl MatchCache {
         self.find.reset(find);
         TooCostly
     }
-
-    /// Whether the pattern is no longer run on this input.
-    pub fn spent(&self) -> bool {
-        self.give_ups >= MAX_GIVE_UPS
-    }
 }
