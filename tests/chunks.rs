@@ -87,7 +87,10 @@ fn input(logs: &[usize], crlf: bool, long_line: bool, shape: Shape) -> Vec<u8> {
         Shape::Utf8Bom => [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat(),
         Shape::Utf16 { bom } => utf16le(&text, bom),
         Shape::Appended { bom } => {
-            let half = text[..text.len() / 2].rfind('\n').map_or(0, |i| i + 1);
+            let middle = (0..=text.len() / 2)
+                .rev()
+                .find(|&i| text.is_char_boundary(i));
+            let half = text[..middle.unwrap_or(0)].rfind('\n').map_or(0, |i| i + 1);
             let mut bytes = text.as_bytes()[..half].to_vec();
             bytes.extend(utf16le(&text[half..], bom));
             bytes
