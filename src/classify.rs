@@ -19,7 +19,7 @@ use crate::records::RecordBuffer;
 use crate::report::{Confidence, EvidenceLine, InputSummary, Onboarding, Report, SecretFound};
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
-use crate::scan::Prefilter;
+use crate::scan::{Candidate, Prefilter};
 use crate::secrets;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -273,13 +273,15 @@ impl<'c> Session<'c> {
             onboarding::read_record(&self.records.lines(r), &mut self.onboarding);
         }
         let mut candidates = scan.candidates.iter().peekable();
-        while let Some(&&(record, _)) = candidates.peek() {
+        while let Some(&&Candidate { record, .. }) = candidates.peek() {
             let mut hits: Vec<Hit> = Vec::new();
-            while let Some(&(_, p)) = candidates.next_if(|(r, _)| *r == record) {
+            while let Some(c) = candidates.next_if(|c| c.record == record) {
                 let text = self.records.decoded(record);
+                let p = c.pattern;
+                let sites = c.sites.clone().map(|s| &scan.sites[s]);
                 // A pattern spent on this input refuses at once (TooCostly) and is counted too.
                 if patterns
-                    .confirm(p, text, &mut hits, &mut self.caches)
+                    .confirm(p, text, sites, &mut hits, &mut self.caches)
                     .is_err()
                 {
                     let line = self.records.lines(record).lines[0].1;

@@ -5,9 +5,11 @@
 use crate::error::Error;
 use crate::ruleset::RuleSet;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 mod matcher;
+mod reach;
 
 pub use matcher::{MAX_GIVE_UPS, MatchCache, Matcher, STATE_BUDGET, TooCostly};
 
@@ -149,26 +151,23 @@ impl Patterns {
 
     /// Runs pattern `p` over one record's decoded text, adding its matches to `hits`; nothing
     /// is added if the record is too costly to match ([`matcher`]).
+    /// `anchors` are where the prefilter found the pattern's anchors in the record, if known.
     pub fn confirm(
         &self,
         p: usize,
         record: &[u8],
+        anchors: Option<&[Range<usize>]>,
         hits: &mut Vec<Hit>,
         caches: &mut Caches,
     ) -> Result<(), TooCostly> {
         let pattern = &self.patterns[p];
         let slots = caches.slots(p, self.patterns.len());
-        if let Some(unless) = pattern.unless.as_ref().and_then(LazyRegex::get) {
-            let cache = slots[1].get_or_insert_with(|| unless.cache());
-            if unless.is_match(cache, record)? {
-                return Ok(());
-            }
-        }
         let Some(matcher) = pattern.regex.get() else {
             return Ok(());
         };
+        let first = hits.len();
         let cache = slots[0].get_or_insert_with(|| matcher.cache());
-        matcher.matches(cache, record, |whole, group| {
+        let found = matcher.matches(cache, record, anchors, |whole, group| {
             let mut fields: Vec<(String, String)> = pattern
                 .fields
                 .iter()
@@ -203,7 +202,19 @@ impl Patterns {
                 end: whole.end,
                 fields,
             });
-        })
+        });
+        // `unless` vetoes the whole record, so it need only run where the pattern matched.
+        if let (Ok(()), true) = (found, hits.len() > first) {
+            if let Some(unless) = pattern.unless.as_ref().and_then(LazyRegex::get) {
+                let cache = slots[1].get_or_insert_with(|| unless.cache());
+                let vetoed = unless.is_match(cache, record);
+                if vetoed != Ok(false) {
+                    hits.truncate(first);
+                }
+                vetoed?;
+            }
+        }
+        found
     }
 }
 

@@ -13,6 +13,7 @@ use crate::report::Level;
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::Range;
 
 /// Words that make a line without a level look like an error.
 const WEAK_SIGNALS: [&str; 8] = [
@@ -48,10 +49,25 @@ struct Target {
     onboarding: bool,
 }
 
+/// Where a pattern's anchors may be listed in one record: beyond this many, it runs on the
+/// whole record (windows that many would mostly cover it anyway).
+const MAX_SITES: usize = 32;
+
+/// A pattern to confirm on a record.
+pub struct Candidate {
+    pub record: usize,
+    pub pattern: usize,
+    /// Where its anchors were found in the record's decoded text, in order of their start
+    /// (into [`Scan::sites`]); `None` when there were more than [`MAX_SITES`].
+    pub sites: Option<Range<usize>>,
+}
+
 /// What one pass over a batch found.
 pub struct Scan {
-    /// `(record, pattern)` pairs to confirm, ordered by record.
-    pub candidates: Vec<(usize, usize)>,
+    /// The patterns to confirm, ordered by record, then pattern.
+    pub candidates: Vec<Candidate>,
+    /// Anchor occurrences, as offsets in their record's decoded text.
+    pub sites: Vec<Range<usize>>,
     /// Records that look like errors, in order.
     pub error_records: Vec<usize>,
     /// Platform signals seen: Windows, Linux.
@@ -150,6 +166,7 @@ impl Prefilter {
         let upto = buffer.complete();
         let mut scan = Scan {
             candidates: Vec::new(),
+            sites: Vec::new(),
             error_records: Vec::new(),
             platform_hits: [0; 2],
             secret_records: Vec::new(),
@@ -158,8 +175,11 @@ impl Prefilter {
         if upto == 0 {
             return scan;
         }
-        // Per pattern, the last record it was queued for: a pattern runs once per record.
-        let mut queued_in = vec![usize::MAX; self.patterns];
+        // Per pattern, the last record it was queued for and its candidate there: a pattern runs
+        // once per record. Each candidate counts its anchor sites.
+        let mut queued_in = vec![(usize::MAX, 0); self.patterns];
+        let mut counts: Vec<usize> = Vec::new();
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
         let mut strong = vec![false; upto];
         let mut secret = vec![false; upto];
         let mut onboarding = vec![false; upto];
@@ -170,10 +190,21 @@ impl Prefilter {
                 record += 1;
             }
             let target = &self.targets[m.pattern().as_usize()];
+            let base = buffer.decoded_start(record);
             for &p in &target.patterns {
-                if queued_in[p] != record {
-                    queued_in[p] = record;
-                    scan.candidates.push((record, p));
+                if queued_in[p].0 != record {
+                    queued_in[p] = (record, scan.candidates.len());
+                    scan.candidates.push(Candidate {
+                        record,
+                        pattern: p,
+                        sites: None,
+                    });
+                    counts.push(0);
+                }
+                let c = queued_in[p].1;
+                counts[c] += 1;
+                if counts[c] <= MAX_SITES {
+                    found.push((c, m.start().saturating_sub(base), m.end() - base));
                 }
             }
             strong[record] |= target.strong;
@@ -185,7 +216,16 @@ impl Prefilter {
                 None => {}
             }
         }
-        scan.candidates.sort_unstable();
+        found.sort_unstable();
+        let mut from = 0;
+        for (c, candidate) in scan.candidates.iter_mut().enumerate() {
+            let to = from + counts[c].min(MAX_SITES);
+            candidate.sites = (counts[c] <= MAX_SITES).then_some(from..to);
+            from = to;
+        }
+        scan.sites = found.into_iter().map(|(_, s, e)| s..e).collect();
+        scan.candidates
+            .sort_unstable_by_key(|c| (c.record, c.pattern));
         scan.secret_records = (0..upto).filter(|&r| secret[r]).collect();
         scan.onboarding_records = (0..upto).filter(|&r| onboarding[r]).collect();
         scan.error_records = (0..upto)

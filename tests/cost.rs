@@ -6,6 +6,7 @@
 
 use arc_triage::{Classifier, MAX_GIVE_UPS, Report, pattern};
 use proptest::prelude::*;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 fn classifier() -> &'static Classifier {
@@ -14,9 +15,15 @@ fn classifier() -> &'static Classifier {
 }
 
 /// A 60 KB log entry of overlapping `https://` fragments (the counted gaps of tls-inspection's
-/// patterns start at each one), then the phrase that pattern ends with: the shape of the
-/// security review's `adv-builtin-tls.txt`.
+/// patterns start at each one), then the phrase that pattern ends with, `repeats` times: the
+/// shape of the security review's `adv-builtin-tls.txt`. Said once, only the text the pattern
+/// can reach from the phrase is searched; said more times than the prefilter lists (32), the
+/// whole entry is, and the search runs out of budget.
 fn crafted_tls_record(seed: u64) -> String {
+    crafted_tls(seed, 40)
+}
+
+fn crafted_tls(seed: u64, repeats: usize) -> String {
     let mut state = seed;
     let mut next = |n: u64| {
         state = state
@@ -34,7 +41,8 @@ fn crafted_tls_record(seed: u64) -> String {
             body.push(b"/?=&x"[next(5) as usize] as char);
         }
     }
-    format!("level=error msg=\"{body} x509: certificate signed by unknown authority\"\n")
+    let phrase = " x509: certificate signed by unknown authority".repeat(repeats);
+    format!("level=error msg=\"{body}{phrase}\"\n")
 }
 
 const REAL_TLS: &str = "time=\"2024-03-01T10:00:00Z\" level=fatal msg=\"Failed to get \
@@ -64,6 +72,19 @@ fn a_crafted_entry_is_skipped_for_its_rule_and_said_so_and_the_next_real_one_is_
           everything else was checked."
         ]
     );
+}
+
+#[test]
+fn a_crafted_entry_whose_anchor_occurs_once_is_checked_near_it() {
+    let log = crafted_tls(1, 1) + REAL_TLS;
+    let report = classifier().classify(&log);
+    assert_eq!(ids(&report), ["tls-inspection"]);
+    // The pattern that names it searched only the kilobyte its reach allows before the
+    // phrase, so the crafted entry is checked and found; another of the rule's patterns
+    // reaches further back and still runs out there.
+    assert_eq!(report.matches[0].lines, [1, 2], "both entries are checked");
+    assert_eq!(report.notes.len(), 1);
+    assert!(report.notes[0].contains("tls-inspection (1 entry, the first at line 1)"));
 }
 
 #[test]
@@ -147,10 +168,11 @@ fn texts() -> &'static [String] {
 type Found = Vec<(usize, usize, Vec<Option<Vec<u8>>>)>;
 
 /// A pattern compiled by the `regex` crate (the engine the matcher replaced) and as the
-/// matcher.
+/// matcher, with its anchors (none for an `unless` pattern).
 struct Both {
     reference: regex::bytes::Regex,
     matcher: arc_triage::Matcher,
+    anchors: Vec<Vec<u8>>,
 }
 
 impl Both {
@@ -162,12 +184,17 @@ impl Both {
             .build()
             .unwrap();
         let matcher = pattern::compile(source).unwrap();
-        Both { reference, matcher }
+        let anchors = pattern::check(source, &[]).map_or(Vec::new(), |facts| facts.anchors);
+        Both {
+            reference,
+            matcher,
+            anchors,
+        }
     }
 
-    /// The matches and captured values `(start, end, values)`, as the `regex` crate finds them
-    /// and as the matcher does.
-    fn find(&self, hay: &[u8]) -> (Found, Found) {
+    /// The matches and captured values `(start, end, values)`, as the `regex` crate finds them,
+    /// as the matcher does on the whole text, and as it does near the anchors only.
+    fn find(&self, hay: &[u8]) -> (Found, Found, Option<Found>) {
         let names: Vec<&str> = self.reference.capture_names().flatten().collect();
         let expected = (self.reference.captures_iter(hay))
             .map(|c| {
@@ -178,19 +205,40 @@ impl Both {
                 (m.start(), m.end(), values)
             })
             .collect();
-        let mut cache = self.matcher.cache();
-        let mut found = Vec::new();
-        (self.matcher)
-            .matches(&mut cache, hay, |whole, group| {
-                let values = names
-                    .iter()
-                    .map(|n| group(n).map(|s| hay[s].to_vec()))
-                    .collect();
-                found.push((whole.start, whole.end, values));
-            })
-            .unwrap();
-        (expected, found)
+        let run = |anchors: Option<&[Range<usize>]>| {
+            let mut cache = self.matcher.cache();
+            let mut found = Vec::new();
+            (self.matcher)
+                .matches(&mut cache, hay, anchors, |whole, group| {
+                    let values = names
+                        .iter()
+                        .map(|n| group(n).map(|s| hay[s].to_vec()))
+                        .collect();
+                    found.push((whole.start, whole.end, values));
+                })
+                .unwrap();
+            found
+        };
+        let near = (!self.anchors.is_empty()).then(|| run(Some(&sites(hay, &self.anchors))));
+        (expected, run(None), near)
     }
+}
+
+/// Every place one of `anchors` occurs in `hay`, ignoring ASCII case, in order of start, as
+/// the prefilter reports them.
+fn sites(hay: &[u8], anchors: &[Vec<u8>]) -> Vec<Range<usize>> {
+    let lower = hay.to_ascii_lowercase();
+    let mut all: Vec<Range<usize>> = anchors
+        .iter()
+        .flat_map(|a| {
+            (0..lower.len().saturating_sub(a.len() - 1))
+                .filter(|&i| lower[i..].starts_with(a))
+                .map(|i| i..i + a.len())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    all.sort_by_key(|r| (r.start, r.end));
+    all
 }
 
 fn all_patterns() -> Vec<String> {
@@ -212,8 +260,14 @@ fn the_matcher_finds_what_the_regex_crate_finds_on_every_sample() {
     for source in &patterns {
         let both = Both::new(source);
         for text in texts() {
-            let (expected, found) = both.find(text.as_bytes());
+            let (expected, found, near) = both.find(text.as_bytes());
             assert_eq!(found, expected, "pattern {source} on {text:?}");
+            if let Some(near) = near {
+                assert_eq!(
+                    near, expected,
+                    "pattern {source} near its anchors in {text:?}"
+                );
+            }
         }
     }
 }
@@ -237,7 +291,38 @@ proptest! {
             hay.push_str(&text[cut..]);
             hay.push_str(["", " ", "\n"][joint]);
         }
-        let (expected, found) = Both::new(&patterns[pattern % patterns.len()]).find(hay.as_bytes());
-        prop_assert_eq!(found, expected);
+        let (expected, found, near) = Both::new(&patterns[pattern % patterns.len()]).find(hay.as_bytes());
+        prop_assert_eq!(&found, &expected);
+        if let Some(near) = near {
+            prop_assert_eq!(near, expected);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A rule's own samples, cut and run together with runs of whitespace between them (which
+    /// widen the windows searched near each anchor): every pattern of the rule finds near its
+    /// anchors what it finds in the whole text.
+    #[test]
+    fn near_the_anchors_a_rule_finds_what_it_finds_everywhere(
+        rule in 0usize..10_000,
+        picks in prop::collection::vec((0usize..100, 0usize..200, 0usize..6), 1..8),
+    ) {
+        let set = classifier().ruleset();
+        let rule = &set.rules[rule % set.rules.len()].rule;
+        let samples: Vec<&str> = rule.samples.iter().map(|s| s.text.as_str()).collect();
+        let mut hay = String::new();
+        for (pick, cut, joint) in picks {
+            let text = samples[pick % samples.len()];
+            let cut = (0..=cut.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            hay.push_str(if pick % 3 == 0 { &text[cut..] } else { text });
+            hay.push_str(["", " ", "\n", "   \t   \n   ", "x", "\r\n  \r\n"][joint]);
+        }
+        for p in &rule.patterns {
+            let (expected, _, near) = Both::new(&p.regex).find(hay.as_bytes());
+            prop_assert_eq!(near, Some(expected), "{}", p.regex);
+        }
     }
 }

@@ -21,6 +21,7 @@ use regex_automata::meta::Regex as FieldRegex;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, Span, hybrid, meta, nfa::thompson};
+use std::ops::Range;
 use std::sync::Mutex;
 
 /// Bytes of DFA states one pattern may build for one input (per search direction).
@@ -33,6 +34,8 @@ pub const MAX_GIVE_UPS: u32 = 2;
 pub struct Matcher {
     find: FindRegex,
     fields: FieldRegex,
+    /// The most non-whitespace bytes a match holds ([`super::reach`]); `None` if unbounded.
+    reach: Option<usize>,
     /// Working memory of finished inputs, reset before it is used again: allocating it costs
     /// more than a small input's whole search.
     spare: Mutex<Vec<FindCache>>,
@@ -87,9 +90,18 @@ impl Matcher {
             )
             .build(prepared)
             .map_err(|e| format!("compiled, it is too large: {e}"))?;
+        let reach = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(prepared)
+            .ok()
+            .and_then(|hir| super::reach::of(&hir));
         Ok(Matcher {
             find,
             fields,
+            reach,
             spare: Mutex::new(Vec::new()),
         })
     }
@@ -138,27 +150,39 @@ impl Matcher {
     /// The pattern's matches in `hay`, leftmost first and not overlapping, as the `regex`
     /// crate's `find_iter` gives them; each comes with its captures. Nothing is reported if the
     /// budget runs out on `hay`.
+    ///
+    /// `anchors` are where the prefilter found the pattern's anchor literals in `hay`, in order
+    /// of their start (`None`: not known). Every match holds one, so only the text the
+    /// pattern's reach allows around them is searched ([`super::reach`]); the matches are the
+    /// same.
     pub fn matches(
         &self,
         cache: &mut MatchCache,
         hay: &[u8],
+        anchors: Option<&[Range<usize>]>,
         mut each: impl FnMut(Span, &dyn Fn(&str) -> Option<Span>),
     ) -> Result<(), TooCostly> {
         cache.usable(&self.find)?;
+        let windows = match (anchors, self.reach) {
+            (Some(sites), Some(reach)) => super::reach::windows(hay, reach, sites),
+            _ => std::iter::once(0..hay.len()).collect(),
+        };
         let mut spans = Vec::new();
         let mut at = 0;
-        while at <= hay.len() {
-            match self
-                .find
-                .try_search(&mut cache.find, &Input::new(hay).range(at..))
-            {
-                Ok(Some(m)) => {
-                    spans.push(m.span());
-                    // The lint refuses patterns that match empty text; step past one anyway.
-                    at = if m.is_empty() { m.end() + 1 } else { m.end() };
+        for window in windows {
+            at = at.max(window.start);
+            while at <= window.end {
+                match (self.find)
+                    .try_search(&mut cache.find, &Input::new(hay).range(at..window.end))
+                {
+                    Ok(Some(m)) => {
+                        spans.push(m.span());
+                        // The lint refuses patterns that match empty text; step past one anyway.
+                        at = if m.is_empty() { m.end() + 1 } else { m.end() };
+                    }
+                    Ok(None) => break,
+                    Err(_) => return Err(cache.gave_up(&self.find)),
                 }
-                Ok(None) => break,
-                Err(_) => return Err(cache.gave_up(&self.find)),
             }
         }
         for span in spans {
