@@ -85,6 +85,12 @@ impl Classifier {
         })
     }
 
+    /// How many of its patterns are compiled so far (tests).
+    #[doc(hidden)]
+    pub fn compiled_patterns(&self) -> usize {
+        self.patterns.compiled()
+    }
+
     pub fn ruleset(&self) -> &RuleSet {
         &self.set
     }
@@ -151,6 +157,15 @@ pub struct Session<'c> {
     /// Per rule (`None`: the exit-code patterns), the records too costly to match against
     /// one of its patterns: how many, and the first line of the first and of the latest one.
     costly: BTreeMap<Option<usize>, (u64, u64, u64)>,
+    /// Patterns one call may compile ([`Self::compile_at_most`]); `None`: no limit.
+    compile_budget: Option<usize>,
+    /// What is left of it in this call.
+    compile_left: usize,
+    /// The buffered records wait for patterns still to compile: they are scanned in a later
+    /// call ([`Self::settle`], the next [`Self::feed`], or [`Self::finish`]).
+    deferred: bool,
+    /// The input has ended ([`Self::end`]).
+    ended: bool,
 }
 
 impl<'c> Session<'c> {
@@ -174,7 +189,31 @@ impl<'c> Session<'c> {
             limits: Limits::default(),
             caches: Caches::default(),
             costly: BTreeMap::new(),
+            compile_budget: None,
+            compile_left: usize::MAX,
+            deferred: false,
+            ended: false,
         }
+    }
+
+    /// Compiles at most `patterns` patterns per call ([`Self::feed`], [`Self::settle`]; at
+    /// least 1). Patterns compile the first time a record needs them, and text naming dozens of
+    /// rules would compile them all in one call, holding the page's main thread for a quarter
+    /// of a second in the browser. With a limit, records that need more wait in the buffer for
+    /// later calls; the answer does not change (`tests/cost.rs`).
+    pub fn compile_at_most(&mut self, patterns: usize) {
+        self.compile_budget = Some(patterns.max(1));
+    }
+
+    /// Goes on with records waiting for patterns to compile, within the limit; returns whether
+    /// some still wait. The page calls it, taking turns in between, until it returns `false`
+    /// before [`Self::finish`] (which would otherwise compile what is left at once).
+    pub fn settle(&mut self) -> bool {
+        self.compile_left = self.compile_budget.unwrap_or(usize::MAX);
+        if self.deferred {
+            self.scan_batch();
+        }
+        self.deferred
     }
 
     /// Scans the buffered records whenever `bytes` of them are held (4 MB unless set; at least
@@ -220,6 +259,7 @@ impl<'c> Session<'c> {
 
     /// Feeds the next chunk of input.
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.settle();
         let mut lines = std::mem::take(&mut self.lines);
         lines.feed(bytes, &mut |piece| self.push_line(piece));
         self.lines = lines;
@@ -227,19 +267,38 @@ impl<'c> Session<'c> {
 
     /// Ends the input and returns the report.
     pub fn finish(mut self) -> Report {
+        self.compile_budget = None;
+        self.end();
         if self.parts.is_empty() {
-            let mut lines = std::mem::take(&mut self.lines);
-            lines.finish(&mut |piece| self.push_line(piece));
-            self.records.complete_last();
-            self.scan_batch();
+            let lines = std::mem::take(&mut self.lines);
             return self.report(lines.facts(), &Parts::default());
         }
-        self.end_file();
-        self.scan_batch();
         let parts = std::mem::take(&mut self.parts);
         let mut report = self.report(&parts.facts(), &parts);
         parts.relabel(&mut report);
         report
+    }
+
+    /// Ends the input (after the last [`Self::feed`]) and scans what is left, within the
+    /// compile limit ([`Self::compile_at_most`]); returns whether records still wait, as
+    /// [`Self::settle`] does. The page calls it until it returns `false`, then
+    /// [`Self::finish`], which does the rest at once.
+    pub fn end(&mut self) -> bool {
+        if self.ended {
+            return self.settle();
+        }
+        self.ended = true;
+        self.compile_left = self.compile_budget.unwrap_or(usize::MAX);
+        if self.parts.is_empty() {
+            let mut lines = std::mem::take(&mut self.lines);
+            lines.finish(&mut |piece| self.push_line(piece));
+            self.lines = lines;
+            self.records.complete_last();
+        } else {
+            self.end_file();
+        }
+        self.scan_batch();
+        self.deferred
     }
 
     fn push_line(&mut self, piece: Piece<'_>) {
@@ -250,8 +309,9 @@ impl<'c> Session<'c> {
         };
         let (text, info) = clean_line(piece.text);
         self.records.push(&piece, &text, info);
-        if self.records.len() >= self.limits.batch
-            || self.records.line_count() >= self.limits.batch_lines
+        if !self.deferred
+            && (self.records.len() >= self.limits.batch
+                || self.records.line_count() >= self.limits.batch_lines)
         {
             self.scan_batch();
         }
@@ -265,6 +325,17 @@ impl<'c> Session<'c> {
             ..
         } = self.classifier;
         let scan = prefilter.scan(&self.records);
+        if self.compile_budget.is_some() {
+            let mut wanted: Vec<usize> = scan.candidates.iter().map(|c| c.pattern).collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let (compiled, left) = patterns.compile_some(&wanted, self.compile_left);
+            self.compile_left -= compiled;
+            self.deferred = left > 0;
+            if self.deferred {
+                return;
+            }
+        }
         for &r in &scan.secret_records {
             self.find_secrets(r);
         }

@@ -144,6 +144,34 @@ impl Patterns {
         ))
     }
 
+    /// Compiles up to `max` of `wanted` (pattern indices, each once) that are not compiled
+    /// yet, their `unless` with them; returns how many it compiled and how many are left.
+    pub fn compile_some(&self, wanted: &[usize], max: usize) -> (usize, usize) {
+        let (mut compiled, mut left) = (0, 0);
+        for &p in wanted {
+            let pattern = &self.patterns[p];
+            if pattern.regex.compiled.get().is_some() {
+                continue;
+            }
+            if compiled == max {
+                left += 1;
+                continue;
+            }
+            compiled += 1;
+            pattern.regex.get();
+            pattern.unless.as_ref().map(LazyRegex::get);
+        }
+        (compiled, left)
+    }
+
+    /// How many patterns are compiled so far.
+    pub fn compiled(&self) -> usize {
+        let done = |r: &LazyRegex| r.compiled.get().is_some();
+        (self.patterns.iter())
+            .filter(|p| done(&p.regex) || p.unless.as_ref().is_some_and(done))
+            .count()
+    }
+
     /// The rule pattern `p` belongs to; `None` for an exit-code pattern.
     pub fn rule_of(&self, p: usize) -> Option<usize> {
         self.patterns[p].rule

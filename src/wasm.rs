@@ -166,8 +166,28 @@ impl Analysis {
         })
     }
 
+    /// Compiles at most `patterns` rule patterns per call, so no call holds the page long
+    /// (text naming dozens of rules needs dozens compiled); after the last feed, call `end()`
+    /// until it returns false, then `finish()`.
+    #[wasm_bindgen(js_name = compileAtMost)]
+    pub fn compile_at_most(&mut self, patterns: usize) -> Result<(), JsError> {
+        self.session()?.compile_at_most(patterns);
+        Ok(())
+    }
+
+    /// Goes on with records waiting for patterns to compile; returns whether some still wait.
+    pub fn settle(&mut self) -> Result<bool, JsError> {
+        Ok(self.session()?.settle())
+    }
+
     /// Scans whenever this many bytes are buffered (see `Session::scan_every`), so no call
     /// holds the page longer than the work on that many bytes.
+    /// Ends the input (after the last feed) and scans what is left within the compile limit;
+    /// returns whether records still wait, as `settle()` does.
+    pub fn end(&mut self) -> Result<bool, JsError> {
+        Ok(self.session()?.end())
+    }
+
     #[wasm_bindgen(js_name = scanEvery)]
     pub fn scan_every(&mut self, bytes: usize) -> Result<(), JsError> {
         self.session()?.scan_every(bytes);

@@ -326,3 +326,110 @@ proptest! {
         }
     }
 }
+
+/// Text naming every rule (each pattern's anchors on one line), then every sample: it needs
+/// nearly every pattern compiled.
+fn every_anchor_then_every_sample(classifier: &Classifier) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for rule in &classifier.ruleset().rules {
+        for facts in &rule.checked {
+            words.extend(
+                facts
+                    .anchors
+                    .iter()
+                    .map(|a| String::from_utf8_lossy(a).into()),
+            );
+        }
+    }
+    let mut text = format!("level=error {}\n", words.join(" "));
+    for sample in texts() {
+        text.push_str(sample);
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn with_a_compile_limit_no_call_compiles_more_and_the_answer_is_the_same() {
+    let expected = classifier().classify(&every_anchor_then_every_sample(classifier()));
+    // A classifier of its own: nothing compiled yet.
+    let fresh = Classifier::builtin().unwrap();
+    let text = every_anchor_then_every_sample(&fresh);
+    let mut session = fresh.text_session();
+    session.scan_every(16 << 10);
+    session.compile_at_most(3);
+    // One small paste too: everything waits for the end.
+    let small = Classifier::builtin().unwrap();
+    let paste = every_anchor_then_every_sample(&small)[..4000].to_string();
+    let mut one = small.text_session();
+    one.compile_at_most(3);
+    one.feed(paste.as_bytes());
+    let mut ends = 0;
+    while one.end() {
+        ends += 1;
+    }
+    assert!(ends > 50, "{ends}");
+    assert_eq!(
+        serde_json::to_string(&one.finish()).unwrap(),
+        serde_json::to_string(&classifier().classify(&paste)).unwrap()
+    );
+    let mut calls = 0;
+    let mut before = fresh.compiled_patterns();
+    let mut check = |now: usize| {
+        assert!(
+            now - before <= 3,
+            "{} patterns compiled in one call",
+            now - before
+        );
+        before = now;
+        calls += 1;
+    };
+    for piece in text.as_bytes().chunks(16 << 10) {
+        session.feed(piece);
+        check(fresh.compiled_patterns());
+        while session.settle() {
+            check(fresh.compiled_patterns());
+        }
+        check(fresh.compiled_patterns());
+    }
+    // The last record, and what waits for patterns, within the limit too.
+    while session.end() {
+        check(fresh.compiled_patterns());
+    }
+    check(fresh.compiled_patterns());
+    assert!(
+        fresh.compiled_patterns() > 250,
+        "{}",
+        fresh.compiled_patterns()
+    );
+    assert!(calls > 80, "{calls} calls");
+    let report = session.finish();
+    assert_eq!(
+        serde_json::to_string(&report).unwrap(),
+        serde_json::to_string(&expected).unwrap()
+    );
+    assert!(report.matches.len() > 100, "{}", report.matches.len());
+}
+
+#[test]
+fn records_waiting_for_patterns_are_scanned_by_the_next_feed_or_by_finish() {
+    let expected = classifier().classify(&every_anchor_then_every_sample(classifier()));
+    let fresh = Classifier::builtin().unwrap();
+    let text = every_anchor_then_every_sample(&fresh);
+    let mut session = fresh.text_session();
+    session.scan_every(1 << 10);
+    session.compile_at_most(1);
+    for piece in text.as_bytes().chunks(4 << 10) {
+        session.feed(piece); // and never settle
+    }
+    assert!(
+        fresh.compiled_patterns() < 100,
+        "{}",
+        fresh.compiled_patterns()
+    );
+    let report = session.finish();
+    assert_eq!(
+        serde_json::to_string(&report).unwrap(),
+        serde_json::to_string(&expected).unwrap()
+    );
+}

@@ -30,6 +30,12 @@ export const SLICE_BYTES = 16 << 10;
 const READ_BYTES = 256 << 10;
 /** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
 const YIELD_MS = 12;
+/**
+ * Rule patterns compiled per engine call. Each compiles the first time the text needs it, a few
+ * milliseconds apiece in the browser: text naming every rule would otherwise compile them all in
+ * one call (a quarter of a second), so the rest wait for the next calls, with turns in between.
+ */
+const COMPILE_AT_ONCE = 4;
 
 let source = null;
 let starting = null;
@@ -220,11 +226,9 @@ export async function analyse(input, { signal, onProgress } = {}) {
   }
   const isText = typeof input === 'string';
   const total = isText ? input.length : input.size ?? input.byteLength;
-  if (total <= SLICE_BYTES && !(input instanceof Blob)) {
-    return isText ? classify(input) : classifyBytes(input);
-  }
   const analysis = new Analysis(isText);
   analysis.scanEvery(SLICE_BYTES);
+  analysis.compileAtMost(COMPILE_AT_ONCE);
   let done = 0;
   const turns = taker(signal, () => onProgress?.(done, total));
   try {
@@ -235,6 +239,7 @@ export async function analyse(input, { signal, onProgress } = {}) {
         const last = input.charCodeAt(end - 1);
         if (end < total && last >= 0xd800 && last <= 0xdbff) end -= 1;
         analysis.feedText(input.slice(done, end));
+        await settled(analysis, turns);
         done = end;
       } else if (input instanceof Blob) {
         const bytes = new Uint8Array(await input.slice(done, end).arrayBuffer());
@@ -242,10 +247,12 @@ export async function analyse(input, { signal, onProgress } = {}) {
       } else {
         const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
         analysis.feed(bytes.subarray(done, end));
+        await settled(analysis, turns);
         done = end;
       }
       await turns.take();
     }
+    while (analysis.end()) await turns.take();
     turns.check();
     onProgress?.(total, total);
     return analysis.finish();
@@ -259,9 +266,15 @@ async function feedSliced(analysis, bytes, turns, fed) {
   for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
     const slice = bytes.subarray(at, at + SLICE_BYTES);
     analysis.feed(slice);
+    await settled(analysis, turns);
     fed?.(slice.length);
     await turns.take();
   }
+}
+
+/** Lets the engine compile the patterns waiting records need, a few per call, with turns. */
+async function settled(analysis, turns) {
+  while (analysis.settle()) await turns.take();
 }
 
 /**
@@ -295,6 +308,7 @@ export async function analyseBundle(blob, { signal, onProgress } = {}) {
   await init();
   const analysis = new Analysis(false);
   analysis.scanEvery(SLICE_BYTES);
+  analysis.compileAtMost(COMPILE_AT_ONCE);
   let total = 0;
   let done = 0;
   const turns = taker(signal, () => onProgress?.(done, total));
@@ -309,6 +323,7 @@ export async function analyseBundle(blob, { signal, onProgress } = {}) {
         await feedSliced(analysis, event.bytes, turns, (n) => (done += n));
       }
     }
+    while (analysis.end()) await turns.take();
     turns.check();
     onProgress?.(total, total);
     return analysis.finish();
