@@ -74,3 +74,26 @@ test('analyse() reports progress while it works, rising to the whole, on a file 
     expect(calls).toEqual([...calls].sort((a, b) => a - b));
   }
 });
+
+test('a paste naming many rules compiles their patterns a few at a time, with turns between, and gets the same answer', async ({ page }) => {
+  await page.goto('./');
+  const seen = await page.evaluate(async (rows) => {
+    const { init, analyse, classify } = await import('./arc-triage.js');
+    await init();
+    // The table rows' agent output, under one slice (16 KB): dozens of patterns to compile before
+    // it can be answered, none compiled yet in this page.
+    let text = '';
+    for (const sample of Object.values(rows)) {
+      if (text.length + sample.length + 1 > 16000) break;
+      text += `${sample}\n`;
+    }
+    const calls = [];
+    const report = await analyse(text, { onProgress: (done, total) => calls.push(done / total) });
+    return { calls, report, again: classify(text) };
+  }, ROWS);
+  expect(seen.report.matches.length).toBeGreaterThan(5);
+  expect(seen.report).toEqual(seen.again);
+  // Progress is reported at each turn the page gets; without the limit the whole paste is one
+  // call and the only report is the last.
+  expect(seen.calls.length).toBeGreaterThan(2);
+});
