@@ -1,9 +1,12 @@
 // The engine as JavaScript sees it: one WebAssembly instance per page, shared by every
 // <arc-triage> element and by the exported API. Nothing here touches the network except the
 // one same-origin fetch of the .wasm in the site build (the single file passes the bytes in).
+//
+// Input reaches wasm memory without a detour: text is encoded by `TextEncoder.encodeInto`
+// straight into a buffer the engine owns (`Analysis.inputBuffer`), one slice at a time, and a
+// file is read with `blob.stream()` and never becomes a string.
 import wasmInit, {
   initSync,
-  classifyText,
   classifyBytes as wasmClassifyBytes,
   rules as wasmRules,
   retired as wasmRetired,
@@ -26,13 +29,25 @@ export const CHUNK_BYTES = 1 << 20;
  * real log; at most about 40 ms on the costliest crafted text, README "Limits").
  */
 export const SLICE_BYTES = 16 << 10;
-/** A dropped file is read this much at a time (each read is a new buffer for the collector). */
+/**
+ * Where `blob.stream()` fails, a dropped file is read this much at a time instead (each read is
+ * a new buffer for the collector).
+ */
 const READ_BYTES = 256 << 10;
+/**
+ * `classify(text)` encodes this many UTF-16 code units at a time into the engine's buffer (three
+ * times as many bytes, the most UTF-8 they can take). It holds the page anyway, so the slice
+ * only sets how often JavaScript calls into the engine.
+ */
+const TEXT_SLICE = 64 << 10;
 /** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
 const YIELD_MS = 12;
 
 let source = null;
 let starting = null;
+/** The engine's `WebAssembly.Memory`, where text is encoded into. */
+let memory = null;
+const encoder = new TextEncoder();
 let info = null;
 let ruleList = null;
 let retiredList = null;
@@ -51,11 +66,11 @@ export function setSource(wasmSource) {
 export function init() {
   if (!starting) {
     starting = (async () => {
-      if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
-        initSync({ module: source });
-      } else {
-        await wasmInit({ module_or_path: source });
-      }
+      const exports =
+        source instanceof Uint8Array || source instanceof ArrayBuffer
+          ? initSync({ module: source })
+          : await wasmInit({ module_or_path: source });
+      memory = exports.memory;
       info = prepare();
       return info;
     })();
@@ -78,7 +93,40 @@ export function classify(text) {
   if (typeof text !== 'string') {
     throw new TypeError(`classify() takes the log as a string, not ${describe(text)}`);
   }
-  return classifyText(text);
+  const analysis = new Analysis(true);
+  try {
+    const writer = textWriter(analysis, Math.min(text.length, TEXT_SLICE));
+    for (let done = 0; done < text.length; ) done = writer.feed(text, done, done + TEXT_SLICE);
+    return analysis.finish();
+  } finally {
+    analysis.free();
+  }
+}
+
+/**
+ * Feeds text to `analysis` through its input buffer: `feed(text, from, to)` encodes
+ * `text[from, to)` (one code unit less when `to` would split a surrogate pair) into the buffer
+ * with `encodeInto` and feeds it, and returns where it stopped. `units` is the longest piece it
+ * will be asked for; the buffer holds three bytes for each, the most UTF-8 a code unit becomes.
+ */
+function textWriter(analysis, units) {
+  const size = Math.max(3, 3 * units);
+  const address = analysis.inputBuffer(size);
+  let view = new Uint8Array(memory.buffer, address, size);
+  return {
+    feed(text, from, to) {
+      let end = Math.min(text.length, to, from + units);
+      // Never split a surrogate pair: encodeInto would write half of it as U+FFFD.
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && end - from > 1 && last >= 0xd800 && last <= 0xdbff) end -= 1;
+      // Growing wasm memory (the engine allocating as it works) detaches the old view.
+      if (view.byteLength === 0) view = new Uint8Array(memory.buffer, address, size);
+      const { read, written } = encoder.encodeInto(text.substring(from, end), view);
+      if (read !== end - from) throw new Error(`arc-triage: encoded ${read} of ${end - from} characters; please report this`);
+      analysis.feedBuffer(written);
+      return end;
+    },
+  };
 }
 
 /** Classifies a file's bytes (UTF-8 or UTF-16, detected). */
@@ -228,29 +276,64 @@ export async function analyse(input, { signal, onProgress } = {}) {
   let done = 0;
   const turns = taker(signal, () => onProgress?.(done, total));
   try {
-    while (done < total) {
-      let end = Math.min(total, done + (input instanceof Blob ? READ_BYTES : SLICE_BYTES));
-      if (isText) {
-        // Never split a surrogate pair between two pieces.
-        const last = input.charCodeAt(end - 1);
-        if (end < total && last >= 0xd800 && last <= 0xdbff) end -= 1;
-        analysis.feedText(input.slice(done, end));
-        done = end;
-      } else if (input instanceof Blob) {
-        const bytes = new Uint8Array(await input.slice(done, end).arrayBuffer());
-        await feedSliced(analysis, bytes, turns, (n) => (done += n));
-      } else {
-        const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
-        analysis.feed(bytes.subarray(done, end));
-        done = end;
+    if (input instanceof Blob) {
+      await feedBlob(analysis, input, turns, (n) => (done += n));
+    } else if (isText) {
+      const writer = textWriter(analysis, SLICE_BYTES);
+      while (done < total) {
+        done = writer.feed(input, done, done + SLICE_BYTES);
+        await turns.take();
       }
-      await turns.take();
+    } else {
+      const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+      await feedSliced(analysis, bytes, turns, (n) => (done += n));
     }
     turns.check();
     onProgress?.(total, total);
     return analysis.finish();
   } finally {
     analysis.free();
+  }
+}
+
+/**
+ * Feeds a file from `blob.stream()` (about three times as fast as reading slices in this
+ * browser), and where the stream cannot be opened or fails part-way (a file changed or moved
+ * while read, a browser's stream limit), reads the rest in READ_BYTES slices from where it
+ * stopped. A failure of the slices too is the file's error. Stop (the turns) is never a
+ * failure to retry.
+ */
+async function feedBlob(analysis, blob, turns, fed) {
+  let done = 0;
+  const count = (n) => {
+    done += n;
+    fed(n);
+  };
+  let reader = null;
+  try {
+    reader = blob.stream().getReader();
+  } catch {
+    // No stream here: slices below.
+  }
+  if (reader) {
+    try {
+      for (;;) {
+        let chunk;
+        try {
+          chunk = await reader.read();
+        } catch {
+          break;
+        }
+        if (chunk.done) return;
+        await feedSliced(analysis, chunk.value, turns, count);
+      }
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+  }
+  while (done < blob.size) {
+    const bytes = new Uint8Array(await blob.slice(done, Math.min(blob.size, done + READ_BYTES)).arrayBuffer());
+    await feedSliced(analysis, bytes, turns, count);
   }
 }
 
