@@ -43,6 +43,9 @@ const TEXT_SLICE = 64 << 10;
 /** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
 const YIELD_MS = 12;
 
+/** A performance measure of the rules' compilation (`prepare()`), left when the engine is ready. */
+export const PREPARE_MEASURE = 'arc-triage:prepare';
+
 let source = null;
 let starting = null;
 /** The engine's `WebAssembly.Memory`, where text is encoded into. */
@@ -54,9 +57,46 @@ let retiredList = null;
 let labelSet = null;
 let secretKindList = null;
 
-/** Where the engine comes from: a URL of the .wasm, or its bytes (the single file). */
+/**
+ * Where the engine comes from: a URL of the .wasm, its bytes or a promise of them, or
+ * `{ deflated }`, the base64 of its bytes compressed with raw DEFLATE (the offline file), which
+ * `init()` inflates with the browser's DecompressionStream.
+ */
 export function setSource(wasmSource) {
   source = wasmSource;
+}
+
+/** What this browser lacks to start the engine from its source, or null. */
+export function missingForSource() {
+  return source?.deflated !== undefined && typeof DecompressionStream !== 'function' ? 'DecompressionStream' : null;
+}
+
+/** The engine's bytes from the base64 of their raw DEFLATE, checked to be WebAssembly. */
+async function inflate(base64) {
+  if (typeof DecompressionStream !== 'function') {
+    throw new Error(
+      'this browser cannot unpack the engine inside this file: it has no DecompressionStream. Use Chrome or Edge 123, Firefox 120, Safari 17.5 or newer',
+    );
+  }
+  let packed;
+  if (typeof Uint8Array.fromBase64 === 'function') {
+    packed = Uint8Array.fromBase64(base64);
+  } else {
+    const binary = atob(base64);
+    packed = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i += 1) packed[i] = binary.charCodeAt(i);
+  }
+  let bytes;
+  try {
+    const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new Error(`the engine inside this file could not be unpacked (${e?.message ?? e}); the file is damaged: download it again`);
+  }
+  if (!(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
+    throw new Error('the engine inside this file did not unpack to WebAssembly; the file is damaged: download it again');
+  }
+  return bytes;
 }
 
 /**
@@ -69,9 +109,12 @@ export function init() {
       const exports =
         source instanceof Uint8Array || source instanceof ArrayBuffer
           ? initSync({ module: source })
-          : await wasmInit({ module_or_path: source });
+          : await wasmInit({ module_or_path: source?.deflated !== undefined ? await inflate(source.deflated) : source });
       memory = exports.memory;
+      const compiling = performance.now();
       info = prepare();
+      // Ends when the engine is ready: `npm run bench` reads both figures from it.
+      performance.measure(PREPARE_MEASURE, { start: compiling });
       return info;
     })();
     starting.catch(() => {
