@@ -380,11 +380,20 @@ async function feedBlob(analysis, blob, turns, fed) {
   }
 }
 
-/** Feeds `bytes` in slices, giving the page its turns in between; `fed(n)` counts each slice. */
+/**
+ * Feeds `bytes` in slices, giving the page its turns in between; `fed(n)` counts each slice.
+ * Each slice is copied into the engine's input buffer (not passed as an argument, which would
+ * allocate and free 16 KB in wasm memory every time).
+ */
 async function feedSliced(analysis, bytes, turns, fed) {
+  const address = analysis.inputBuffer(SLICE_BYTES);
+  let view = new Uint8Array(memory.buffer, address, SLICE_BYTES);
   for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
     const slice = bytes.subarray(at, at + SLICE_BYTES);
-    analysis.feed(slice);
+    // Growing wasm memory (the engine allocating as it works) detaches the old view.
+    if (view.byteLength === 0) view = new Uint8Array(memory.buffer, address, SLICE_BYTES);
+    view.set(slice);
+    analysis.feedBuffer(slice.length);
     fed?.(slice.length);
     await turns.take();
   }
