@@ -131,6 +131,73 @@ fn an_analysis_fed_in_pieces_matches_one_call_and_refuses_reuse() {
     assert_eq!(json(&report), json(&whole));
 }
 
+/// Writes `bytes` at `address` in this module's memory the way the page does: through a
+/// JavaScript view of `memory.buffer`, not through Rust.
+fn write_memory(address: usize, bytes: &[u8]) {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().into();
+    let view = js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        address as u32,
+        bytes.len() as u32,
+    );
+    view.copy_from(bytes);
+}
+
+#[wasm_bindgen_test]
+fn an_analysis_fed_through_its_input_buffer_matches_one_call() {
+    // Text in 16-byte pieces through one buffer, as engine.js writes it with encodeInto; the
+    // buffer is larger than most pieces, so only the fed length may count.
+    let mut analysis = Analysis::new(true).unwrap();
+    let address = analysis.input_buffer(64).unwrap();
+    let mut at = 0;
+    while at < PROVIDER_FR.len() {
+        let mut end = (at + 16).min(PROVIDER_FR.len());
+        while !PROVIDER_FR.is_char_boundary(end) {
+            end -= 1;
+        }
+        write_memory(address, &PROVIDER_FR.as_bytes()[at..end]);
+        analysis.feed_buffer(end - at).unwrap();
+        at = end;
+    }
+    let report = analysis.finish().unwrap();
+    assert_eq!(json(&report), json(&classify_text(PROVIDER_FR).unwrap()));
+
+    // File bytes the same way.
+    let mut bytes = Analysis::new(false).unwrap();
+    let address = bytes.input_buffer(100).unwrap();
+    for chunk in PROVIDER.as_bytes().chunks(100) {
+        write_memory(address, chunk);
+        bytes.feed_buffer(chunk.len()).unwrap();
+    }
+    let report = bytes.finish().unwrap();
+    assert_eq!(
+        json(&report),
+        json(&classify_bytes(PROVIDER.as_bytes()).unwrap())
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_input_buffer_refuses_lengths_past_its_end_and_use_after_finish() {
+    let mut analysis = Analysis::new(true).unwrap();
+    analysis.input_buffer(16).unwrap();
+    let past = analysis
+        .feed_buffer(17)
+        .expect_err("17 bytes of a 16-byte buffer");
+    assert_eq!(
+        error_message(past),
+        "feedBuffer(17) is past the end of the 16-byte input buffer"
+    );
+    // Nothing was fed by the refused call, and a buffer never asked for holds nothing.
+    let mut empty = Analysis::new(true).unwrap();
+    assert!(empty.feed_buffer(1).is_err());
+    empty.feed_buffer(0).unwrap();
+    analysis.finish().unwrap();
+    let after = analysis.input_buffer(16).expect_err("finished");
+    assert!(error_message(after).contains("already finished"));
+    let fed = analysis.feed_buffer(0).expect_err("finished");
+    assert!(error_message(fed).contains("already finished"));
+}
+
 #[wasm_bindgen_test]
 fn rules_lists_every_rule_with_its_row() {
     let list = Array::from(&rules().expect("lists"));

@@ -42,8 +42,13 @@ test('the file picker reads the chosen file', async ({ page }) => {
 // finish() takes 51 us natively: the collector, after 120 MB of reads), and the analysis is
 // shorter, so that task was 14-19% of it alone and 26-36% on CI with another test beside it.
 // The share still tells a chunked analysis from one piece (83-92%).
+// Since a file is read with blob.stream() (2026-11-27, issue 11) the analysis is a third shorter
+// and that last task is not (it is where the failure's pattern is first compiled: analysis.finish()
+// measured 0.65-2.1 s at load average 8): 22-57% of the analysis in 7 runs at load average 8-10,
+// and the same 1.2-2.6 s with the old 256 KB slices. The share allows for that; one piece is
+// still well above it.
 const LONGEST_TASK_MS = 1800;
-const LONGEST_TASK_SHARE = 0.5;
+const LONGEST_TASK_SHARE = 0.65;
 const FILE_MB = 120;
 
 test('a large file is analysed in chunks with progress, and the page stays responsive', async ({ page }) => {

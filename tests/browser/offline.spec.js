@@ -1,4 +1,5 @@
 // The single file, opened from disk with every network route blocked.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,4 +93,58 @@ test('the offline file carries a strict policy: no connections, only its own has
     ),
   );
   expect(attempt).toBe('refused: TypeError');
+});
+
+test('the offline file carries its engine compressed and inflates exactly the shipped .wasm', async ({ page }) => {
+  const html = fs.readFileSync(path.resolve('dist/arc-triage.html'));
+  const wasm = fs.readFileSync(path.resolve('dist/arc_triage_bg.wasm'));
+  // Base64 of the .wasm itself (it starts "\0asm", version 1) is nowhere in the file, and the
+  // whole file is smaller than the bare .wasm: what is inlined is compressed.
+  expect(html.includes('AGFzbQEAAAA')).toBe(false);
+  expect(html.includes(wasm.subarray(0, 3000).toString('base64'))).toBe(false);
+  expect(html.length).toBeLessThan(wasm.length);
+  await page.addInitScript(() => {
+    window.inflated = [];
+    const Original = DecompressionStream;
+    window.DecompressionStream = class extends Original {
+      constructor(format) {
+        super(format);
+        window.inflated.push(format);
+      }
+    };
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = async function (bytes, imports) {
+      const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+      window.engineDigest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', view)), (b) => b.toString(16).padStart(2, '0')).join('');
+      return instantiate.call(this, bytes, imports);
+    };
+  });
+  await page.goto(single);
+  const w = widget(page);
+  await ready(w);
+  await w.log.fill(ROWS['provider-not-registered']);
+  await expect(w.first).toHaveAttribute('data-rule-id', 'provider-not-registered');
+  const seen = await page.evaluate(() => ({ formats: window.inflated, digest: window.engineDigest }));
+  expect(seen).toEqual({ formats: ['deflate-raw'], digest: createHash('sha256').update(wasm).digest('hex') });
+});
+
+test('without DecompressionStream the offline file says it needs a newer browser, and init() says why', async ({ page }) => {
+  test.info().annotations.push({ type: 'expects-problems' });
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.addInitScript(() => {
+    delete window.DecompressionStream;
+  });
+  await page.goto(single);
+  const w = widget(page);
+  await expect(w.host).toHaveAttribute('unavailable', '');
+  await expect(w.error).toHaveText('The troubleshooter needs a newer browser (Chrome or Edge 123, Firefox 120, Safari 17.5 or newer).');
+  await expect(w.log).toBeDisabled();
+  const init = await page.evaluate(() => window.arcTriage.init().then(() => 'started', (e) => e.message));
+  expect(init).toBe(
+    'this browser cannot unpack the engine inside this file: it has no DecompressionStream. Use Chrome or Edge 123, Firefox 120, Safari 17.5 or newer',
+  );
+  expect(errors).toEqual([expect.stringMatching(/^arc-triage cannot run in this browser: it lacks DecompressionStream\./)]);
 });

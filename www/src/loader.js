@@ -5,7 +5,7 @@
 //
 // If the engine cannot start, `explain` turns the cause into two messages: a calm one for the
 // reader, and the exact fix for the site's maintainer (logged to the console).
-import { setSource, init } from './engine.js';
+import { setSource, init, missingForSource } from './engine.js';
 
 let wasmUrl = null;
 let fallbackUrl = null;
@@ -122,7 +122,7 @@ export function missingFeature() {
   if (typeof WebAssembly !== 'object') return 'WebAssembly';
   if (typeof CSS === 'undefined' || !CSS.supports('color', 'light-dark(#000, #fff)')) return 'CSS light-dark()';
   if (!('adoptedStyleSheets' in ShadowRoot.prototype)) return 'constructable style sheets';
-  return null;
+  return missingForSource();
 }
 
 const BROWSERS = 'Chrome or Edge 123, Firefox 120, Safari 17.5 or newer';
