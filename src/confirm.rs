@@ -11,6 +11,15 @@ mod matcher;
 
 pub use matcher::{MAX_GIVE_UPS, MatchCache, Matcher, STATE_BUDGET, TooCostly};
 
+impl Matcher {
+    /// Compiles a rule pattern in the rules' dialect ([`crate::pattern::prepare`]); rule files
+    /// have it checked by the lint first.
+    pub fn for_pattern(pattern: &str) -> Result<Matcher, String> {
+        use crate::pattern::{SIZE_LIMIT, one_line, prepare};
+        Matcher::new(&prepare(pattern), SIZE_LIMIT).map_err(|e| one_line(&e))
+    }
+}
+
 /// Every pattern of a rule set: the rules' own, then the manifest's exit-code patterns.
 pub struct Patterns {
     patterns: Vec<CompiledPattern>,
@@ -58,7 +67,7 @@ impl LazyRegex {
             compiled: OnceLock::new(),
         };
         if eager {
-            let regex = crate::pattern::compile(source)?;
+            let regex = Matcher::for_pattern(source)?;
             let _ = lazy.compiled.set(Some(regex));
         }
         Ok(lazy)
@@ -68,7 +77,7 @@ impl LazyRegex {
     /// `eager` rules out, and the test suite rules out for the built-in rules.
     fn get(&self) -> Option<&Matcher> {
         self.compiled
-            .get_or_init(|| crate::pattern::compile(&self.source).ok())
+            .get_or_init(|| Matcher::for_pattern(&self.source).ok())
             .as_ref()
     }
 }
