@@ -73,6 +73,11 @@ impl LazyRegex {
         Ok(lazy)
     }
 
+    /// The compiled pattern if it was already compiled; never compiles.
+    fn compiled(&self) -> Option<&Matcher> {
+        self.compiled.get().and_then(Option::as_ref)
+    }
+
     /// The compiled pattern; `None` only if it cannot compile, which [`Patterns::build`] with
     /// `eager` rules out, and the test suite rules out for the built-in rules.
     fn get(&self) -> Option<&Matcher> {
@@ -149,6 +154,15 @@ impl Patterns {
             },
             anchors,
         ))
+    }
+
+    /// How many patterns are compiled so far, and how many there are.
+    #[cfg(test)]
+    pub fn compiled_count(&self) -> (usize, usize) {
+        let compiled = (self.patterns.iter())
+            .filter(|p| p.regex.compiled().is_some())
+            .count();
+        (compiled, self.patterns.len())
     }
 
     /// The rule pattern `p` belongs to; `None` for an exit-code pattern.
@@ -235,10 +249,13 @@ impl Caches {
     pub fn recycle(self, patterns: &Patterns) {
         for (pattern, slots) in patterns.patterns.iter().zip(self.slots) {
             let [find, unless] = slots;
-            if let (Some(m), Some(c)) = (pattern.regex.get(), find) {
+            // Only a pattern that ran has a cache, and it is compiled: asking `get` here would
+            // compile every other pattern at the end of the first input.
+            if let (Some(c), Some(m)) = (find, pattern.regex.compiled()) {
                 m.recycle(c);
             }
-            if let (Some(m), Some(c)) = (pattern.unless.as_ref().and_then(LazyRegex::get), unless) {
+            let unless = unless.zip(pattern.unless.as_ref().and_then(LazyRegex::compiled));
+            if let Some((c, m)) = unless {
                 m.recycle(c);
             }
         }
