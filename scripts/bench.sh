@@ -10,5 +10,6 @@ cargo bench --bench throughput
 cargo bench --bench hostile
 node scripts/build.mjs >/dev/null
 node scripts/bench-browser.mjs
+node scripts/bench-startup.mjs
 cargo build -q --release --bin arc-triage
 node scripts/bench-cli.mjs

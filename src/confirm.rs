@@ -13,6 +13,15 @@ mod reach;
 
 pub use matcher::{MAX_GIVE_UPS, MatchCache, Matcher, STATE_BUDGET, TooCostly};
 
+impl Matcher {
+    /// Compiles a rule pattern in the rules' dialect ([`crate::pattern::prepare`]); rule files
+    /// have it checked by the lint first.
+    pub fn for_pattern(pattern: &str) -> Result<Matcher, String> {
+        use crate::pattern::{SIZE_LIMIT, one_line, prepare};
+        Matcher::new(&prepare(pattern), SIZE_LIMIT).map_err(|e| one_line(&e))
+    }
+}
+
 /// Every pattern of a rule set: the rules' own, then the manifest's exit-code patterns.
 pub struct Patterns {
     patterns: Vec<CompiledPattern>,
@@ -60,17 +69,22 @@ impl LazyRegex {
             compiled: OnceLock::new(),
         };
         if eager {
-            let regex = crate::pattern::compile(source)?;
+            let regex = Matcher::for_pattern(source)?;
             let _ = lazy.compiled.set(Some(regex));
         }
         Ok(lazy)
+    }
+
+    /// The compiled pattern if it was already compiled; never compiles.
+    fn compiled(&self) -> Option<&Matcher> {
+        self.compiled.get().and_then(Option::as_ref)
     }
 
     /// The compiled pattern; `None` only if it cannot compile, which [`Patterns::build`] with
     /// `eager` rules out, and the test suite rules out for the built-in rules.
     fn get(&self) -> Option<&Matcher> {
         self.compiled
-            .get_or_init(|| crate::pattern::compile(&self.source).ok())
+            .get_or_init(|| Matcher::for_pattern(&self.source).ok())
             .as_ref()
     }
 }
@@ -150,7 +164,7 @@ impl Patterns {
         let (mut compiled, mut left) = (0, 0);
         for &p in wanted {
             let pattern = &self.patterns[p];
-            if pattern.regex.compiled.get().is_some() {
+            if pattern.regex.compiled().is_some() {
                 continue;
             }
             if compiled == max {
@@ -166,10 +180,16 @@ impl Patterns {
 
     /// How many patterns are compiled so far.
     pub fn compiled(&self) -> usize {
-        let done = |r: &LazyRegex| r.compiled.get().is_some();
+        let done = |r: &LazyRegex| r.compiled().is_some();
         (self.patterns.iter())
             .filter(|p| done(&p.regex) || p.unless.as_ref().is_some_and(done))
             .count()
+    }
+
+    /// How many patterns are compiled so far, and how many there are.
+    #[cfg(test)]
+    pub fn compiled_count(&self) -> (usize, usize) {
+        (self.compiled(), self.patterns.len())
     }
 
     /// The rule pattern `p` belongs to; `None` for an exit-code pattern.
@@ -265,10 +285,13 @@ impl Caches {
     pub fn recycle(self, patterns: &Patterns) {
         for (pattern, slots) in patterns.patterns.iter().zip(self.slots) {
             let [find, unless] = slots;
-            if let (Some(m), Some(c)) = (pattern.regex.get(), find) {
+            // Only a pattern that ran has a cache, and it is compiled: asking `get` here would
+            // compile every other pattern at the end of the first input.
+            if let (Some(c), Some(m)) = (find, pattern.regex.compiled()) {
                 m.recycle(c);
             }
-            if let (Some(m), Some(c)) = (pattern.unless.as_ref().and_then(LazyRegex::get), unless) {
+            let unless = unless.zip(pattern.unless.as_ref().and_then(LazyRegex::compiled));
+            if let Some((c, m)) = unless {
                 m.recycle(c);
             }
         }

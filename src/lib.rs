@@ -21,6 +21,7 @@
 //! [`Report`]. The WebAssembly binding (`src/wasm.rs`) and the CLI (`src/main.rs`) are thin
 //! layers over it.
 
+mod builtin;
 pub mod bundle;
 mod classify;
 mod confirm;
@@ -39,6 +40,7 @@ pub mod render;
 mod report;
 mod rule;
 mod ruleset;
+#[cfg(not(lean))]
 mod samples;
 mod scan;
 mod secrets;
@@ -47,6 +49,8 @@ mod secrets;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+#[cfg(not(lean))]
+pub use builtin::BUILTIN_FILES;
 pub use classify::{Classifier, Limits, MAX_ERROR_LINES, Session};
 pub use confirm::{MAX_GIVE_UPS, MatchCache, Matcher, STATE_BUDGET, TooCostly};
 pub use error::Error;
@@ -59,9 +63,10 @@ pub use report::{
 };
 pub use rule::{Kind, NearMiss, Pattern, Platform, Row, Rule, Sample, SourceLink, Variant};
 pub use ruleset::{
-    BUILTIN_FILES, Guidance, LoadedRule, MANIFEST, MAX_RULE_FILE_BYTES, MAX_RULE_FILES,
-    MAX_RULES_BYTES, Manifest, PlatformSignals, Retired, RuleSet,
+    Guidance, LoadedRule, MANIFEST, MAX_RULE_FILE_BYTES, MAX_RULE_FILES, MAX_RULES_BYTES, Manifest,
+    PlatformSignals, Retired, RuleSet,
 };
+#[cfg(not(lean))]
 pub use samples::{SampleFailure, check_samples};
 pub use secrets::MASK as SECRET_MASK;
 

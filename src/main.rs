@@ -1,13 +1,14 @@
 //! `arc-triage`: the command-line face of the classifier, for support engineers and scripts.
 
 use arc_triage::render::{self, Style};
-use arc_triage::{Classifier, Report, RuleSet, check_samples};
+use arc_triage::{Classifier, Report, RuleSet};
 use std::io::{IsTerminal, Write};
 
 #[path = "cli/bundle.rs"]
 mod bundle;
 #[path = "cli/input.rs"]
 mod input;
+#[cfg(not(lean))]
 #[path = "cli/rules_dir.rs"]
 mod rules_dir;
 
@@ -183,7 +184,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// The CLI is a native program, always built with the rule loader. `cargo test --target wasm32`
+/// builds every binary of the package too, and the lean wasm has no loader: there, the options
+/// that read rule files say so.
+#[cfg(lean)]
+const NO_RULE_LOADER: &str = "this build has its rules precompiled and no rule loader: build \
+     arc-triage natively (or with the `authoring` feature) to read rule files";
+
+#[cfg(lean)]
+fn check_rules(_: &str) -> ExitCode {
+    say(NO_RULE_LOADER);
+    ExitCode::from(2)
+}
+
+#[cfg(lean)]
+fn load_dir(_: &str) -> Result<RuleSet, String> {
+    Err(NO_RULE_LOADER.into())
+}
+
 /// `--check-rules`: the rule author's whole check, so editing rules needs no Rust toolchain.
+#[cfg(not(lean))]
 fn check_rules(dir: &str) -> ExitCode {
     // Compiling is part of checking: the lint reads syntax, the classifier builds it.
     let classifier =
@@ -200,7 +220,7 @@ fn check_rules(dir: &str) -> ExitCode {
         .iter()
         .map(|r| r.rule.samples.len() + r.rule.near_misses.len())
         .sum();
-    let failures = check_samples(&classifier);
+    let failures = arc_triage::check_samples(&classifier);
     if failures.is_empty() {
         let done = format!(
             "{dir}: {} rules, {examples} examples checked: every sample and near-miss gives what it \
@@ -436,6 +456,7 @@ fn read_sections(classifier: &Classifier, file: &str) -> Result<(Sections, bool)
     }
 }
 
+#[cfg(not(lean))]
 fn load_dir(dir: &str) -> Result<RuleSet, String> {
     let found = rules_dir::read(std::path::Path::new(dir))?;
     let files: Vec<(String, &str)> = found

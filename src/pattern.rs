@@ -10,7 +10,6 @@
 //! contains: the classifier finds those literals in one pass over the input and runs the full
 //! pattern only on the records where one occurs.
 
-use crate::confirm::Matcher;
 use regex_syntax::hir::{Class, ClassBytesRange, Hir, HirKind, Look};
 
 mod common;
@@ -23,7 +22,7 @@ pub use gaps::MAX_GAP;
 pub const MIN_ANCHOR_LEN: usize = 4;
 
 /// Compiled patterns never need more than this; a rule that does is a mistake worth hearing about.
-const SIZE_LIMIT: usize = 1 << 20;
+pub(crate) const SIZE_LIMIT: usize = 1 << 20;
 
 /// Rewrites a rule pattern into the regex that is compiled: each run of unescaped spaces outside a
 /// character class becomes `\s*`.
@@ -68,12 +67,7 @@ pub fn prepare(pattern: &str) -> String {
     out
 }
 
-/// Compiles a rule pattern (already checked by [`check`] for rule files).
-pub fn compile(pattern: &str) -> Result<Matcher, String> {
-    Matcher::new(&prepare(pattern), SIZE_LIMIT).map_err(|e| one_line(&e))
-}
-
-/// Parses a rule pattern exactly as [`compile`] reads it, without building the matcher: the
+/// Parses a rule pattern exactly as [`crate::Matcher::for_pattern`] reads it, without building the matcher: the
 /// lint checks syntax this way and leaves compiling (and its size limit) to the classifier, so
 /// start-up compiles each pattern once, not twice.
 pub fn parse(pattern: &str) -> Result<Hir, String> {
@@ -210,7 +204,7 @@ fn is_field_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -53,6 +53,16 @@ pub struct RulesetInfo {
     pub rules: usize,
 }
 
+impl crate::RuleSet {
+    pub fn info(&self) -> RulesetInfo {
+        RulesetInfo {
+            version: self.manifest.version.clone(),
+            hash: self.hash.clone(),
+            rules: self.rules.len(),
+        }
+    }
+}
+
 /// Where the log says the machine is onboarded; each value as the log last gave it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Onboarding {

@@ -1,29 +1,43 @@
 //! The rule set: every rule file parsed and checked as a corpus, with the manifest's version and a
 //! hash of the content.
+//!
+//! The loader and its checks (`from_files` and the modules below) are the authoring half: the
+//! CLI, the tests and build.rs have them (build.rs includes this file to check the built-in rules
+//! and emit them as static data); the shipped wasm (`cfg(lean)`, set by build.rs) has only the
+//! types, filled from that data by `crate::builtin`.
 
+#[cfg(not(lean))]
 mod code;
+#[cfg(not(lean))]
 mod corpus;
+#[cfg(not(lean))]
 mod folder;
+#[cfg(not(lean))]
 mod lint;
 
+#[cfg(not(lean))]
 use crate::error::Error;
 use crate::pattern;
-use crate::report::RulesetInfo;
-use crate::rule::{Kind, Pattern, Platform, Rule};
+#[cfg(not(lean))]
+use crate::rule::Kind;
+use crate::rule::{Pattern, Platform, Rule};
+#[cfg(not(lean))]
 use corpus::{check_corpus, check_manifest, resolve_shared_solutions};
+#[cfg(not(lean))]
 use folder::Folder;
+#[cfg(not(lean))]
 use lint::check_rule;
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+#[cfg(not(lean))]
+use std::collections::BTreeSet;
 
+#[cfg(not(lean))]
 pub use folder::FOLDER_FILE;
 
 /// The file that holds the version and the no-match guidance; every other file is one rule or a
 /// folder's shared fields ([`FOLDER_FILE`]).
 pub const MANIFEST: &str = "ruleset.toml";
-
-/// The rule files compiled into the library: `(path under rules/, content)`, sorted by path.
-pub static BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// The manifest: what is true of the rule set as a whole.
 #[derive(Debug, Clone, Deserialize)]
@@ -129,14 +143,10 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules compiled into this build.
-    pub fn builtin() -> Result<RuleSet, Error> {
-        RuleSet::from_files(BUILTIN_FILES.iter().map(|(p, c)| (*p, *c)))
-    }
-
     /// Parses and checks rule files given as `(path, content)`; one file must be the manifest.
     /// At most [`MAX_RULE_FILES`] files of at most [`MAX_RULE_FILE_BYTES`] each and
     /// [`MAX_RULES_BYTES`] in all are read.
+    #[cfg(not(lean))]
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<RuleSet, Error> {
@@ -199,14 +209,6 @@ impl RuleSet {
         })
     }
 
-    pub fn info(&self) -> RulesetInfo {
-        RulesetInfo {
-            version: self.manifest.version.clone(),
-            hash: self.hash.clone(),
-            rules: self.rules.len(),
-        }
-    }
-
     pub fn get(&self, id: &str) -> Option<&LoadedRule> {
         self.rules.iter().find(|r| r.rule.id == id)
     }
@@ -224,6 +226,7 @@ impl RuleSet {
     }
 }
 
+#[cfg(not(lean))]
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
@@ -236,6 +239,7 @@ pub const MAX_RULE_FILES: usize = 2_000;
 pub const MAX_RULE_FILE_BYTES: usize = 256 * 1024;
 pub const MAX_RULES_BYTES: usize = 8 * 1024 * 1024;
 
+#[cfg(not(lean))]
 fn check_sizes(files: &[(&str, &str)]) -> Result<(), Error> {
     const FIX: &str = "split the rule set or remove what it does not need";
     let too = |problem: String| Error::RuleSet {
@@ -266,10 +270,12 @@ fn check_sizes(files: &[(&str, &str)]) -> Result<(), Error> {
     Ok(())
 }
 
+#[cfg(not(lean))]
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+#[cfg(not(lean))]
 /// A TOML error as one line: where, what, and at most [`EXCERPT`] characters of the text there
 /// (the parser's own message quotes the whole line, which can be a file's worth).
 fn toml_problem(content: &str, e: &toml::de::Error) -> String {
@@ -278,7 +284,10 @@ fn toml_problem(content: &str, e: &toml::de::Error) -> String {
     let Some(span) = e.span() else {
         return message;
     };
-    let at = crate::evidence::floor_boundary(content, span.start);
+    let mut at = span.start.min(content.len());
+    while !content.is_char_boundary(at) {
+        at -= 1;
+    }
     let line_start = content[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = content[at..].find('\n').map_or(content.len(), |i| at + i);
     let line = content[..at].matches('\n').count() + 1;
@@ -298,6 +307,7 @@ fn toml_problem(content: &str, e: &toml::de::Error) -> String {
     )
 }
 
+#[cfg(not(lean))]
 /// FNV-1a 64: dependency-free and the same on every target. It identifies content; it is not a
 /// security hash.
 fn content_hash(files: &[(&str, &str)]) -> String {

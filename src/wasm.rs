@@ -5,7 +5,9 @@ mod bundle;
 
 pub use bundle::Bundle;
 
-use crate::{Classifier, Error, RuleSet, Session};
+#[cfg(not(lean))]
+use crate::RuleSet;
+use crate::{Classifier, Error, Session};
 use serde::Serialize;
 use std::cell::OnceCell;
 use wasm_bindgen::prelude::*;
@@ -336,19 +338,35 @@ pub fn redact_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
 }
 
 /// Checks rule files given as `{path: content}` and returns the rule set's info, or an error
-/// that names the file, the rule and the fix.
+/// that names the file, the rule and the fix. Only the authoring build (feature `authoring`)
+/// carries the rule loader; the shipped engine answers with an error that says where rules are
+/// checked instead.
 #[wasm_bindgen(js_name = checkRules, unchecked_return_type = "RulesetInfo")]
 pub fn check_rules(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
 ) -> Result<JsValue, JsError> {
-    let files: std::collections::BTreeMap<String, String> = serde_wasm_bindgen::from_value(files)
-        .map_err(|e| {
-        JsError::new(&format!("checkRules takes an object of path -> text: {e}"))
-    })?;
-    let set = RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    // Compiling is part of checking: the lint reads syntax, the classifier builds it.
-    let info = set.info();
-    Classifier::new(set).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&info)
+    #[cfg(lean)]
+    {
+        let _ = files;
+        Err(JsError::new(NO_RULE_LOADER))
+    }
+    #[cfg(not(lean))]
+    {
+        let files: std::collections::BTreeMap<String, String> =
+            serde_wasm_bindgen::from_value(files).map_err(|e| {
+                JsError::new(&format!("checkRules takes an object of path -> text: {e}"))
+            })?;
+        let set = RuleSet::from_files(files.iter().map(|(p, c)| (p.as_str(), c.as_str())))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        // Compiling is part of checking: the lint reads syntax, the classifier builds it.
+        let info = set.info();
+        Classifier::new(set).map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&info)
+    }
 }
+
+/// What `checkRules` says in the shipped engine, which has its rules precompiled.
+#[cfg(lean)]
+pub const NO_RULE_LOADER: &str = "checkRules needs the authoring build of the engine (cargo \
+    feature `authoring`): this engine has its rules precompiled and carries no rule loader. \
+    Check rule files with `arc-triage --check-rules DIR`";

@@ -412,6 +412,73 @@ fn rule_authors_get_errors_that_name_file_rule_and_fix() {
     );
 }
 
+/// build.rs loads the built-in rules with the same loader and refuses to build when one is
+/// broken, with the message `--check-rules` gives for it. The build script is run here as cargo
+/// runs it, on a copy of the rules.
+#[test]
+fn a_broken_built_in_rule_fails_the_build_with_the_check_rules_message() {
+    let dir = TempDir::new("build");
+    let rules = dir.0.join("rules");
+    copy_rules(&rules);
+    let out_dir = dir.0.join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let build = || {
+        Command::new(build_script())
+            .env("CARGO_MANIFEST_DIR", &dir.0)
+            .env("OUT_DIR", &out_dir)
+            .env("CARGO_CFG_TARGET_ARCH", "wasm32")
+            .output()
+            .expect("the build script runs")
+    };
+    let fine = build();
+    assert!(fine.status.success(), "{}", text(&fine.stderr));
+    assert!(text(&fine.stdout).contains("cargo:rustc-cfg=lean"));
+    let data = std::fs::read_to_string(out_dir.join("builtin_data.rs")).unwrap();
+    assert!(data.contains("id: \"spn-invalid-secret\""));
+
+    let path = rules.join("table/spn-invalid-secret.toml");
+    let rule = std::fs::read_to_string(&path).unwrap();
+    let broken = rule.replace(
+        "regex = 'Invalid client secret (?:is )?provided'",
+        "regex = 'Invalid (client secret'",
+    );
+    assert_ne!(broken, rule);
+    std::fs::write(&path, broken).unwrap();
+    let failed = build();
+    assert_eq!(failed.status.code(), Some(1));
+    let err = text(&failed.stderr);
+    let checked = run(&["--check-rules", rules.to_str().unwrap()], b"");
+    let check_err = text(&checked.stderr);
+    // The same problem in the same words; the build names the file under the crate, as cargo does.
+    let message = check_err
+        .trim()
+        .strip_prefix(&format!("arc-triage: {}/", rules.display()))
+        .expect("--check-rules names the file under the folder");
+    assert!(message.starts_with("table/spn-invalid-secret.toml: rule 'spn-invalid-secret': pattern `Invalid (client secret` does not compile"), "{message}");
+    assert!(
+        err.contains(&format!(
+            "error: the built-in rules do not load: rules/{message}"
+        )),
+        "{err}\nvs --check-rules:\n{check_err}"
+    );
+}
+
+/// The build script cargo compiled for this test run (the newest, should several profiles or
+/// feature sets have left theirs).
+fn build_script() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let scripts = std::fs::read_dir(profile_dir.join("build"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("arc-triage-"))
+        .map(|e| e.path().join("build-script-build"))
+        .filter(|p| p.exists());
+    scripts
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .expect("cargo built build.rs")
+}
+
 #[test]
 fn custom_rules_directory_is_used() {
     let dir = TempDir::new("custom");

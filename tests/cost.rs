@@ -4,7 +4,7 @@
 //! checked as before. And the new matcher finds exactly what the `regex` crate found, on every
 //! rule's samples and near misses, whole and run together.
 
-use arc_triage::{Classifier, MAX_GIVE_UPS, Report, pattern};
+use arc_triage::{Classifier, MAX_GIVE_UPS, Matcher, Report, pattern};
 use proptest::prelude::*;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -183,7 +183,7 @@ impl Both {
             .size_limit(1 << 20)
             .build()
             .unwrap();
-        let matcher = pattern::compile(source).unwrap();
+        let matcher = Matcher::for_pattern(source).unwrap();
         let anchors = pattern::check(source, &[]).map_or(Vec::new(), |facts| facts.anchors);
         Both {
             reference,

@@ -240,6 +240,8 @@ fn retired_ids_say_what_replaced_them() {
     assert!(get(&windows, "why").as_string().unwrap().len() > 20);
 }
 
+/// The authoring build (`--features authoring`) checks custom rule files as the CLI does.
+#[cfg(not(lean))]
 #[wasm_bindgen_test]
 fn check_rules_names_the_file_the_rule_and_the_fix() {
     let files = Object::new();
@@ -262,6 +264,18 @@ fn check_rules_names_the_file_the_rule_and_the_fix() {
 
     let not_an_object = check_rules(JsValue::from(42)).expect_err("wrong argument type");
     assert!(error_message(not_an_object).contains("object of path -> text"));
+}
+
+/// The shipped engine has its rules precompiled and no rule loader: `checkRules` says so and
+/// where rules are checked, whatever it is given.
+#[cfg(lean)]
+#[wasm_bindgen_test]
+fn the_lean_engine_refuses_check_rules_and_says_where_to_check() {
+    for files in [Object::new().into(), JsValue::from(42)] {
+        let message = error_message(check_rules(files).expect_err("no rule loader"));
+        assert!(message.contains("authoring build"), "{message}");
+        assert!(message.contains("arc-triage --check-rules"), "{message}");
+    }
 }
 
 #[wasm_bindgen_test]

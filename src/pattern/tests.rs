@@ -1,6 +1,11 @@
 //! Pattern rewriting, the dialect's checks and the anchors it picks.
 
 use super::*;
+use crate::Matcher;
+
+fn compile(pattern: &str) -> Result<Matcher, String> {
+    Matcher::for_pattern(pattern)
+}
 
 #[test]
 fn spaces_become_optional_whitespace_outside_classes() {

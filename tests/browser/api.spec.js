@@ -34,7 +34,7 @@ test('init() and classify() return the CLI --json shape; bad arguments get clear
   expect(out.streamed).toBe('device-flow-forbidden');
   expect(out.errors[0]).toMatch(/takes the log as a string, not null/);
   expect(out.errors[1]).toMatch(/takes a Uint8Array or ArrayBuffer, not a string/);
-  expect(out.errors[2]).toMatch(/rules\/table\/x\.toml/);
+  expect(out.errors[2]).toMatch(/authoring build.*arc-triage --check-rules/s);
   expect(out.exports).toEqual(expect.arrayContaining(['init', 'classify', 'classifyBytes', 'analyse', 'rules', 'ruleset']));
 });
 

@@ -68,7 +68,11 @@ export function analyse(
 export function rules(): RuleInfo[];
 /** The rule set's `{version, hash, rules}` (after `init`). */
 export function ruleset(): RulesetInfo;
-/** Checks rule files given as `{path: text}`; throws an error naming the file, the rule and the fix. */
+/**
+ * Checks rule files given as `{path: text}`; throws an error naming the file, the rule and the fix.
+ * The engine in this package has its rules precompiled and no rule loader: here it always throws,
+ * and says to check rules with `arc-triage --check-rules DIR`.
+ */
 export function checkRules(files: Record<string, string>): RulesetInfo;
 /** The kinds of secret a report can name, with how to rotate each. */
 export function secretKinds(): SecretKind[];

@@ -1,0 +1,95 @@
+// Start-up figures for `npm run bench` (issue 11's targets), each in a fresh browser context so
+// nothing is cached between rounds: navigation to engine ready for the site (dist/ over HTTP on
+// loopback) and for the offline file, and `prepare()` alone (the built-in rules turned into a
+// classifier inside the wasm). `node scripts/bench-startup.mjs [rounds]`; prints medians and ranges.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from '@playwright/test';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// DIST and PKG name another build's dist/ and target/wasm-pkg/ (to compare two builds).
+const dist = path.resolve(process.env.DIST ?? path.join(root, 'dist'));
+const pkg = path.resolve(process.env.PKG ?? path.join(root, 'target', 'wasm-pkg'));
+const rounds = Number(process.argv[2] ?? 10);
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+// dist/ at /, and the wasm-bindgen glue (the same .wasm, without the page) at /pkg/.
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost').pathname;
+  if (url === '/blank') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>');
+  const file = url.startsWith('/pkg/')
+    ? path.join(pkg, url.slice(5))
+    : path.join(dist, url.endsWith('/') ? `${url}index.html` : url);
+  fs.readFile(file, (err, body) => {
+    if (err) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(body);
+  });
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+});
+
+async function fresh(fn) {
+  const context = await browser.newContext();
+  try {
+    return await fn(await context.newPage());
+  } finally {
+    await context.close();
+  }
+}
+
+const figures = { site: [], offline: [], prepare: [], firstAnswer: [] };
+for (let i = 0; i < rounds; i += 1) {
+  figures.site.push(await fresh(async (page) => {
+    await page.goto(`${origin}/index.html`);
+    // The page's own module instance (same URL): its init() is the one the element started.
+    return page.evaluate(async () => {
+      const m = await import('/arc-triage.js');
+      await m.init();
+      return performance.now();
+    });
+  }));
+  figures.offline.push(await fresh(async (page) => {
+    await page.goto(pathToFileURL(path.join(dist, 'arc-triage.html')).href);
+    return page.evaluate(async () => {
+      await window.arcTriage.init();
+      return performance.now();
+    });
+  }));
+  const [prepare, firstAnswer] = await fresh(async (page) => {
+    await page.goto(`${origin}/blank`);
+    return page.evaluate(async () => {
+      const glue = await import('/pkg/arc_triage.js');
+      await glue.default({ module_or_path: '/pkg/arc_triage_bg.wasm' });
+      const t0 = performance.now();
+      glue.prepare();
+      const t1 = performance.now();
+      const lines = Array.from({ length: 50 }, (_, n) => `time="2026-11-27T10:00:${String(n).padStart(2, '0')}Z" level=info msg="Connecting"`);
+      lines.push('level=fatal msg="Failed" Error="The subscription is not registered to use namespace \'Microsoft.HybridCompute\'"');
+      const report = glue.classifyText(lines.join('\n'));
+      if (report.matches[0]?.id !== 'provider-not-registered') throw new Error('wrong answer');
+      return [t1 - t0, performance.now() - t1];
+    });
+  });
+  figures.prepare.push(prepare);
+  figures.firstAnswer.push(firstAnswer);
+}
+await browser.close();
+server.close();
+
+const summary = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${s[s.length >> 1].toFixed(1)} ms [${s[0].toFixed(1)}-${s[s.length - 1].toFixed(1)}]`;
+};
+console.log(`Start-up, ${rounds} fresh contexts each (median [min-max]):`);
+console.log(`  site: navigation to engine ready           ${summary(figures.site)}`);
+console.log(`  offline file: navigation to engine ready   ${summary(figures.offline)}`);
+console.log(`  prepare() (rules → classifier, in wasm)    ${summary(figures.prepare)}`);
+console.log(`  first answer, 51-line paste, after ready   ${summary(figures.firstAnswer)}`);
