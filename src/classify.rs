@@ -134,6 +134,9 @@ impl Classifier {
     }
 }
 
+/// Whether a set of detectors is compiled yet, and what compiles it.
+type Detectors = (fn() -> bool, fn());
+
 /// One classification in progress.
 pub struct Session<'c> {
     classifier: &'c Classifier,
@@ -325,13 +328,37 @@ impl<'c> Session<'c> {
             ..
         } = self.classifier;
         let scan = prefilter.scan(&self.records);
-        if self.compile_budget.is_some() {
+        if let Some(budget) = self.compile_budget {
+            // The secret and onboarding detectors weigh a whole call's budget per step: a step
+            // compiles only at the start of a call, and ends it.
+            let mut waiting = false;
+            let detectors: [(bool, Detectors); 2] = [
+                (
+                    !scan.secret_records.is_empty(),
+                    (secrets::compiled_yet, secrets::prepare),
+                ),
+                (
+                    !scan.onboarding_records.is_empty(),
+                    (onboarding::compiled_yet, onboarding::prepare),
+                ),
+            ];
+            for (needed, (compiled_yet, prepare)) in detectors {
+                if needed && !compiled_yet() {
+                    if self.compile_left == budget {
+                        prepare();
+                        self.compile_left = 0;
+                        waiting |= !compiled_yet();
+                    } else {
+                        waiting = true;
+                    }
+                }
+            }
             let mut wanted: Vec<usize> = scan.candidates.iter().map(|c| c.pattern).collect();
             wanted.sort_unstable();
             wanted.dedup();
             let (compiled, left) = patterns.compile_some(&wanted, self.compile_left);
             self.compile_left -= compiled;
-            self.deferred = left > 0;
+            self.deferred = waiting || left > 0;
             if self.deferred {
                 return;
             }

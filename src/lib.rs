@@ -70,6 +70,12 @@ pub use ruleset::{
 pub use samples::{SampleFailure, check_samples};
 pub use secrets::MASK as SECRET_MASK;
 
+/// Whether the secret and the onboarding detectors are compiled yet in this process (tests).
+#[doc(hidden)]
+pub fn detectors_compiled() -> (bool, bool) {
+    (secrets::compiled_yet(), onboarding::compiled_yet())
+}
+
 /// Every kind of secret the engine recognises, with its name and what to do if a log holding
 /// one was sent anywhere.
 pub fn secret_kinds() -> Vec<SecretKindInfo> {

@@ -78,28 +78,45 @@ fn detectors() -> Vec<(Field, String)> {
     ]
 }
 
-struct Detectors {
-    /// Every detector at once: one pass says which of them match a line at all.
-    any: RegexSet,
-    each: Vec<(Field, Regex)>,
+/// Every detector at once: one pass says which of them match a line at all.
+static ANY: OnceLock<RegexSet> = OnceLock::new();
+/// Each detector, to read the value of those that match.
+static EACH: OnceLock<Vec<(Field, Regex)>> = OnceLock::new();
+
+/// Whether the detectors are compiled yet (they compile the first time a record may name the
+/// onboarding; the page spreads such first-use work over its turns).
+pub fn compiled_yet() -> bool {
+    ANY.get().is_some() && EACH.get().is_some()
 }
 
-fn compiled() -> &'static Detectors {
-    static DETECTORS: OnceLock<Detectors> = OnceLock::new();
-    DETECTORS.get_or_init(|| {
-        let patterns = detectors();
-        let any = RegexSetBuilder::new(patterns.iter().map(|(_, p)| p))
+/// Compiles the next half of the detectors (the set that finds them all, then each one): in
+/// the browser each half is about as much compiling as one call should hold.
+pub fn prepare() {
+    if ANY.get().is_none() {
+        any();
+    } else {
+        each();
+    }
+}
+
+fn any() -> &'static RegexSet {
+    ANY.get_or_init(|| {
+        RegexSetBuilder::new(detectors().iter().map(|(_, p)| p))
             .unicode(false)
             .build()
-            .expect("the onboarding detectors are valid");
-        let each = patterns
+            .expect("the onboarding detectors are valid")
+    })
+}
+
+fn each() -> &'static [(Field, Regex)] {
+    EACH.get_or_init(|| {
+        detectors()
             .into_iter()
             .map(|(field, p)| {
                 let regex = RegexBuilder::new(&p).unicode(false).build();
                 (field, regex.expect("the onboarding detectors are valid"))
             })
-            .collect();
-        Detectors { any, each }
+            .collect()
     })
 }
 
@@ -114,10 +131,9 @@ pub fn read_record(record: &RecordLines<'_>, into: &mut Onboarding) {
 
 /// Reads the values `text` (one line) names into `into`, each replacing what was there.
 pub fn read(text: &str, into: &mut Onboarding) {
-    let detectors = compiled();
     let bytes = text.as_bytes();
-    for d in detectors.any.matches(bytes).iter() {
-        let (field, regex) = &detectors.each[d];
+    for d in any().matches(bytes).iter() {
+        let (field, regex) = &each()[d];
         // The last match, found without capture groups (the fast path), then read once.
         let Some(last) = regex.find_iter(bytes).last() else {
             continue;

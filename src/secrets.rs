@@ -210,8 +210,20 @@ fn detectors() -> Vec<(usize, String)> {
     ]
 }
 
+static DETECTORS: OnceLock<Vec<(usize, Regex)>> = OnceLock::new();
+
+/// Whether the detectors are compiled yet (they compile the first time a record may hold a
+/// secret; the page spreads such first-use work over its turns).
+pub fn compiled_yet() -> bool {
+    DETECTORS.get().is_some()
+}
+
+/// Compiles the detectors now.
+pub fn prepare() {
+    compiled();
+}
+
 fn compiled() -> &'static [(usize, Regex)] {
-    static DETECTORS: OnceLock<Vec<(usize, Regex)>> = OnceLock::new();
     DETECTORS.get_or_init(|| {
         detectors()
             .into_iter()
