@@ -24,9 +24,9 @@ import { isZip, bundleEvents } from './bundle.js';
 /** Inputs above this size show progress and a Stop button (an archive always does). */
 export const CHUNK_BYTES = 1 << 20;
 /**
- * Inputs above this size are fed to the engine in slices of it, and the engine scans that much at
+ * Inputs are fed to the engine in slices of this size, and the engine scans that much at
  * a time, so no call holds the page longer than the work on one slice (a few milliseconds on a
- * real log; at most about 40 ms on the costliest crafted text, README "Limits").
+ * real log; about 50 ms on the costliest crafted text, README "Crafted text").
  */
 export const SLICE_BYTES = 16 << 10;
 /**
