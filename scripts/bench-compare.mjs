@@ -5,10 +5,9 @@
 // in pairs (A then B, then B then A...), with the median of the per-pair ratios B/A: the machine
 // this runs on is shared and noisy, so only ratios measured side by side are worth comparing.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from '@playwright/test';
+import { launch, serve } from './headless.mjs';
 import { benchLog } from './bench-log.mjs';
 
 const [dirA, dirB] = process.argv.slice(2, 4).map((d) => path.resolve(d));
@@ -17,24 +16,12 @@ if (!dirA || !dirB) {
   console.error('usage: node scripts/bench-compare.mjs A_DIR B_DIR [pairs]');
   process.exit(2);
 }
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost').pathname;
-  if (url === '/blank') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>compare</title>');
+const server = await serve((url) => {
   const dir = { '/a/': dirA, '/b/': dirB }[url.slice(0, 3)];
-  if (!dir) return res.writeHead(404).end();
-  fs.readFile(path.join(dir, url.slice(3)), (err, body) => {
-    if (err) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[path.extname(url)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(body);
-  });
+  return dir ? path.join(dir, url.slice(3)) : null;
 });
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-});
+const { origin } = server;
+const browser = await launch();
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const startups = { a: [], b: [] };

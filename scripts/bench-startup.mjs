@@ -2,39 +2,21 @@
 // nothing is cached between rounds: navigation to engine ready for the site (dist/ over HTTP on
 // loopback) and for the offline file, and `prepare()` alone (the built-in rules turned into a
 // classifier inside the wasm). `node scripts/bench-startup.mjs [rounds]`; prints medians and ranges.
-import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from '@playwright/test';
+import { launch, serve } from './headless.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // DIST and PKG name another build's dist/ and target/wasm-pkg/ (to compare two builds).
 const dist = path.resolve(process.env.DIST ?? path.join(root, 'dist'));
 const pkg = path.resolve(process.env.PKG ?? path.join(root, 'target', 'wasm-pkg'));
 const rounds = Number(process.argv[2] ?? 10);
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
-
 // dist/ at /, and the wasm-bindgen glue (the same .wasm, without the page) at /pkg/.
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost').pathname;
-  if (url === '/blank') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>');
-  const file = url.startsWith('/pkg/')
-    ? path.join(pkg, url.slice(5))
-    : path.join(dist, url.endsWith('/') ? `${url}index.html` : url);
-  fs.readFile(file, (err, body) => {
-    if (err) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(body);
-  });
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-});
+const server = await serve((url) =>
+  url.startsWith('/pkg/') ? path.join(pkg, url.slice(5)) : path.join(dist, url.endsWith('/') ? `${url}index.html` : url),
+);
+const { origin } = server;
+const browser = await launch();
 
 async function fresh(fn) {
   const context = await browser.newContext();
