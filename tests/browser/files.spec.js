@@ -45,10 +45,12 @@ test('the file picker reads the chosen file', async ({ page }) => {
 // Since a file is read with blob.stream() (2026-11-27, issue 11) the analysis is a third shorter
 // and that last task is not (it is where the failure's pattern is first compiled: analysis.finish()
 // measured 0.65-2.1 s at load average 8): 22-57% of the analysis in 7 runs at load average 8-10,
-// and the same 1.2-2.6 s with the old 256 KB slices. The share allows for that; one piece is
-// still well above it.
+// and the same 1.2-2.6 s with the old 256 KB slices. That compile was every pattern at once (the
+// working memory handed back at the end compiled them all); fixed, and with at most 4 patterns
+// compiled per call (issue 10), the longest task is 56-62 ms of a 1.0 s analysis (6%), so the
+// share is back to a quarter: room for a busy CI machine, and one piece (78-92%) far above it.
 const LONGEST_TASK_MS = 1800;
-const LONGEST_TASK_SHARE = 0.65;
+const LONGEST_TASK_SHARE = 0.25;
 const FILE_MB = 120;
 
 test('a large file is analysed in chunks with progress, and the page stays responsive', async ({ page }) => {
