@@ -65,21 +65,25 @@ impl Matcher {
         let thompson = thompson::Config::new()
             .utf8(false)
             .nfa_size_limit(Some(size_limit));
-        // The field reader first: its errors say what is wrong with the pattern's syntax.
+        // Parsed once for the field reader and the reach; its errors say what is wrong with the
+        // pattern's syntax.
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(prepared)
+            .map_err(|e| e.to_string())?;
         let fields = FieldRegex::builder()
-            .syntax(syntax)
             .configure(
                 meta::Config::new()
                     .utf8_empty(false)
                     .nfa_size_limit(Some(size_limit)),
             )
-            .build(prepared)
-            .map_err(|e| match (e.syntax_error(), e.size_limit()) {
-                (Some(syntax), _) => syntax.to_string(),
-                (None, Some(limit)) => {
-                    format!("compiled, it exceeds the size limit of {limit} bytes")
-                }
-                (None, None) => e.to_string(),
+            .build_from_hir(&hir)
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => format!("compiled, it exceeds the size limit of {limit} bytes"),
+                None => e.to_string(),
             })?;
         let find = FindRegex::builder()
             .syntax(syntax)
@@ -92,14 +96,7 @@ impl Matcher {
             )
             .build(prepared)
             .map_err(|e| format!("compiled, it is too large: {e}"))?;
-        let reach = regex_syntax::ParserBuilder::new()
-            .case_insensitive(true)
-            .unicode(false)
-            .utf8(false)
-            .build()
-            .parse(prepared)
-            .ok()
-            .and_then(|hir| super::reach::of(&hir));
+        let reach = super::reach::of(&hir);
         Ok(Matcher {
             find,
             fields,
