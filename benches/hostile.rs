@@ -6,6 +6,10 @@
 use arc_triage::Classifier;
 use std::time::{Duration, Instant};
 
+#[path = "shared/logs.rs"]
+#[allow(dead_code, reason = "this bench times the healthy log only")]
+mod logs;
+
 const SIZE: usize = 4 << 20;
 
 /// A small deterministic generator, so every run times the same text.
@@ -32,22 +36,6 @@ fn repeat_until(size: usize, mut next: impl FnMut() -> String) -> String {
         out.push_str(&next());
     }
     out
-}
-
-/// The bench log of `throughput.rs`: verbose chatter, a device-flow error every 500 lines.
-fn real() -> String {
-    let chatter = [
-        r#"time="2022-09-30T10:04:14Z" level=debug msg="Checking connectivity to https://westeurope-gas.guestconfiguration.azure.com, proxy status: proxy is not used""#,
-        r#"time="2022-09-30T10:04:16Z" level=debug msg="Get ARM Resource Response" Body="{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"The Resource 'Microsoft.HybridCompute/machines/web01' under resource group 'rg' was not found.\"}}" Status Code=404"#,
-        r#"time="2022-09-30T10:04:17Z" level=debug msg="Sending heartbeat" Endpoint="https://weu.his.arc.azure.com/machine/11b51d59-1e28-4716-88b3-a00dbfaa4440/status?api-version=2021-01-28""#,
-        "INFO    Testing connectivity to endpoints that are needed to connect to Azure... This might take a few minutes.",
-    ];
-    let error = r#"time="2022-09-30T10:04:18Z" level=error msg="Failed to acquire authorization token device flow" Error="Error occurred while sending request for Device Authorization Code: Post https://login.windows.net/fb84ce97-b875-4d12-b031-ef5e7edf9c8e/oauth2/devicecode?api-version=1.0: dial tcp 40.126.9.7:443: connect: network is unreachable""#;
-    let mut i = 0;
-    repeat_until(SIZE, || {
-        i += 1;
-        format!("{}\n", if i % 500 == 0 { error } else { chatter[i % 4] })
-    })
 }
 
 /// 60 KB entries of overlapping `https://` fragments ending in tls-inspection's phrase: every
@@ -120,7 +108,10 @@ fn main() {
     let classifier = Classifier::builtin().expect("the built-in rules load");
     let mut rng = Rng(7);
     let shapes = [
-        ("real log (the baseline)", real()),
+        (
+            "real log (the baseline)",
+            logs::generate(logs::Shape::Healthy, SIZE),
+        ),
         ("tls: 60 KB entries of https:// fragments", tls(&mut rng)),
         (
             "device flow: phrases every few bytes",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run bench`: native throughput (cargo bench) and the same 10 MB log in headless Chromium,
-# plus the gzip sizes of what ships, and the CLI on a log and on a support bundle. Figures, not
+# plus the gzip sizes of what ships, the CLI on a log and on a support bundle, and the CLI against
+# ripgrep on a healthy and a retry-heavy log. Figures, not
 # pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +14,11 @@ node scripts/bench-browser.mjs
 node scripts/bench-startup.mjs
 cargo build -q --release --bin arc-triage
 node scripts/bench-cli.mjs
+# The CLI against ripgrep on the same patterns (Debian's ripgrep, installed once for this).
+if ! command -v rg >/dev/null; then
+  echo "bench: installing Debian's ripgrep for the comparison"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq ripgrep >/dev/null
+fi
+cargo bench --bench versus_rg

@@ -154,7 +154,7 @@ fn main() -> ExitCode {
     // the built-in ones (compiled by the test suite) compile as the input needs them.
     let classifier = match &options.rules {
         Some(dir) => load_dir(dir).and_then(|s| Classifier::new(s).map_err(|e| e.to_string())),
-        None => Classifier::builtin().map_err(|e| e.to_string()),
+        None => Classifier::precompiled().map_err(|e| e.to_string()),
     };
     let classifier = match classifier {
         Ok(c) => c,
