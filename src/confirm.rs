@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::ruleset::RuleSet;
+use regex_automata::util::captures::Captures;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -50,7 +51,16 @@ pub struct Hit {
     /// The match in the record's decoded text.
     pub start: usize,
     pub end: usize,
-    pub fields: Vec<(String, String)>,
+    pub fields: Fields,
+}
+
+/// A hit's captured values. Reading them costs a second search of the match, so a rule
+/// pattern's are read only if the answer needs them ([`Patterns::read_fields`], from
+/// [`crate::occurrences`]); an exit-code pattern's are read at once, its number names the rule.
+pub enum Fields {
+    Read(Vec<(String, String)>),
+    /// Pattern `p`'s captures on the hit's span, not read yet.
+    Later(usize),
 }
 
 /// A pattern compiled the first time a record needs it. The prefilter runs a pattern only where
@@ -192,6 +202,33 @@ impl Patterns {
         (self.compiled(), self.patterns.len())
     }
 
+    /// The names pattern `p` captures.
+    pub fn field_names(&self, p: usize) -> &[String] {
+        &self.patterns[p].fields
+    }
+
+    /// The values pattern `p` captures in its match `span` of `record` (a [`Fields::Later`]),
+    /// whitespace runs made single spaces, empty ones left out.
+    pub fn read_fields(
+        &self,
+        p: usize,
+        record: &[u8],
+        span: Range<usize>,
+        caches: &mut Caches,
+    ) -> Vec<(String, String)> {
+        let pattern = &self.patterns[p];
+        let Some(matcher) = pattern.regex.compiled() else {
+            return Vec::new();
+        };
+        let cache = caches.slots(p, self.patterns.len())[0].get_or_insert_with(|| matcher.cache());
+        let span = regex_automata::Span::from(span);
+        values(
+            &pattern.fields,
+            record,
+            matcher.captures(cache, record, span),
+        )
+    }
+
     /// The rule pattern `p` belongs to; `None` for an exit-code pattern.
     pub fn rule_of(&self, p: usize) -> Option<usize> {
         self.patterns[p].rule
@@ -215,21 +252,20 @@ impl Patterns {
         };
         let first = hits.len();
         let cache = slots[0].get_or_insert_with(|| matcher.cache());
-        let found = matcher.matches(cache, record, anchors, |whole, group| {
-            let mut fields: Vec<(String, String)> = pattern
-                .fields
-                .iter()
-                .filter_map(|name| {
-                    let value = String::from_utf8_lossy(&record[group(name)?]);
-                    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-                    (!value.is_empty()).then(|| (name.clone(), value))
-                })
-                .collect();
-            let rule = match pattern.rule {
-                Some(rule) => rule,
+        let mut spans = Vec::new();
+        let found = matcher.matches(cache, record, anchors, &mut spans);
+        for whole in spans {
+            let (rule, fields) = match pattern.rule {
+                Some(rule) if pattern.fields.is_empty() => (rule, Fields::Read(Vec::new())),
+                Some(rule) => (rule, Fields::Later(p)),
                 None => {
                     // An exit-code pattern: the number names the code rule (exit code N is
                     // AZCM00NN); a number no rule claims is not a diagnosis.
+                    let mut fields = values(
+                        &pattern.fields,
+                        record,
+                        matcher.captures(cache, record, whole),
+                    );
                     let code = fields
                         .iter()
                         .find(|(k, _)| k == "exit_code")
@@ -237,10 +273,10 @@ impl Patterns {
                     let Some((code, &rule)) =
                         code.and_then(|n| self.by_exit_code.get(&n).map(|r| (n, r)))
                     else {
-                        return;
+                        continue;
                     };
                     fields.push(("azcm_code".into(), format!("AZCM{code:04}")));
-                    rule
+                    (rule, Fields::Read(fields))
                 }
             };
             hits.push(Hit {
@@ -250,7 +286,7 @@ impl Patterns {
                 end: whole.end,
                 fields,
             });
-        });
+        }
         // `unless` vetoes the whole record, so it need only run where the pattern matched.
         if let (Ok(()), true) = (found, hits.len() > first) {
             if let Some(unless) = pattern.unless.as_ref().and_then(LazyRegex::get) {
@@ -264,6 +300,19 @@ impl Patterns {
         }
         found
     }
+}
+
+/// The values of `names` in one match's captures, whitespace runs made single spaces, empty
+/// ones left out.
+fn values(names: &[String], record: &[u8], captures: &Captures) -> Vec<(String, String)> {
+    (names.iter())
+        .filter_map(|name| {
+            let span = captures.get_group_by_name(name)?;
+            let value = String::from_utf8_lossy(&record[span.range()]);
+            let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!value.is_empty()).then(|| (name.clone(), value))
+        })
+        .collect()
 }
 
 /// One input's working memory for every pattern (its match finder and its `unless`), made the

@@ -1,11 +1,12 @@
 //! Occurrences: what each rule's confirmed matches add up to over the whole input. A record is
 //! one log entry, so a rule counts once per record however many of its patterns match there.
 
-use crate::confirm::Hit;
+use crate::confirm::{Fields, Hit};
 use crate::evidence::{context_line, evidence};
 use crate::records::RecordBuffer;
 use crate::report::{Evidence, Level};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::ops::Range;
 
 /// Evidence kept per diagnosis: the first occurrence and the last few.
 pub const MAX_EVIDENCE: usize = 5;
@@ -51,6 +52,77 @@ pub struct Occurrences {
     /// Per rule, the latest occurrences of the batch being scanned (record, match), whose
     /// evidence [`Self::end_batch`] builds.
     latest: BTreeMap<usize, VecDeque<(usize, usize, usize)>>,
+    /// Per rule, the captured values of the batch being scanned, in the order they apply;
+    /// [`Self::end_batch`] reads only those that decide the rule's fields.
+    pending: BTreeMap<usize, Vec<FieldOp>>,
+}
+
+/// Reads the values a hit captured, from the records of the batch being scanned.
+pub trait FieldReader {
+    /// The names pattern `p` captures.
+    fn names(&self, p: usize) -> &[String];
+    /// The values pattern `p` captured in `span` of record `r`.
+    fn read(&mut self, p: usize, r: usize, span: Range<usize>) -> Vec<(String, String)>;
+}
+
+/// One hit's captured values, as they apply to its rule's fields: the rule's first hit in a
+/// record (`first`) replaces earlier values; a later hit in the same record only adds names
+/// no value has yet.
+struct FieldOp {
+    first: bool,
+    record: usize,
+    span: Range<usize>,
+    fields: Fields,
+}
+
+impl FieldOp {
+    fn names<'a>(&'a self, reader: &'a impl FieldReader) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        match &self.fields {
+            Fields::Read(values) => Box::new(values.iter().map(|(k, _)| k.as_str())),
+            Fields::Later(p) => Box::new(reader.names(*p).iter().map(String::as_str)),
+        }
+    }
+
+    fn values(&self, reader: &mut impl FieldReader) -> Vec<(String, String)> {
+        match &self.fields {
+            Fields::Read(values) => values.clone(),
+            Fields::Later(p) => reader.read(*p, self.record, self.span.clone()),
+        }
+    }
+}
+
+/// Applies a batch's captured values to a rule's `fields` with the reads the result depends
+/// on, which is what applying them all in order gives: a name takes the value of the latest
+/// `first` hit that has it, else keeps the value it had, else takes the value of the earliest
+/// later-in-record hit that has it. Usually one read per rule and batch, not one per hit.
+fn settle(fields: &mut BTreeMap<String, String>, ops: &[FieldOp], reader: &mut impl FieldReader) {
+    let firsts = || ops.iter().filter(|op| op.first);
+    let mut open: BTreeSet<String> = firsts()
+        .flat_map(|op| op.names(reader).map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    let mut latest = Vec::new();
+    for op in firsts().collect::<Vec<_>>().into_iter().rev() {
+        if open.is_empty() {
+            break;
+        }
+        if !op.names(reader).any(|n| open.contains(n)) {
+            continue;
+        }
+        for (k, v) in op.values(reader) {
+            if open.remove(&k) {
+                latest.push((k, v));
+            }
+        }
+    }
+    fields.extend(latest);
+    for op in ops.iter().filter(|op| !op.first) {
+        if op.names(reader).all(|n| fields.contains_key(n)) {
+            continue;
+        }
+        for (k, v) in op.values(reader) {
+            fields.entry(k).or_insert(v);
+        }
+    }
 }
 
 impl Occurrences {
@@ -83,11 +155,17 @@ impl Occurrences {
         for hit in hits {
             let occurrence = self.by_rule.entry(hit.rule).or_default();
             occurrence.variant = hit.variant.or(occurrence.variant);
-            if !counted.insert(hit.rule) {
-                // The same record again: only fields not captured yet are added.
-                for (k, v) in hit.fields {
-                    occurrence.fields.entry(k).or_insert(v);
-                }
+            let first = counted.insert(hit.rule);
+            if !matches!(&hit.fields, Fields::Read(values) if values.is_empty()) {
+                // The same record again: only fields not captured yet are added ([`settle`]).
+                self.pending.entry(hit.rule).or_default().push(FieldOp {
+                    first,
+                    record: r,
+                    span: hit.start..hit.end,
+                    fields: hit.fields,
+                });
+            }
+            if !first {
                 continue;
             }
             let line = record.line_at(hit.start);
@@ -98,9 +176,6 @@ impl Occurrences {
             occurrence.last_line = line;
             if occurrence.lines.len() < MAX_REMEMBERED_LINES {
                 occurrence.lines.push(line);
-            }
-            for (k, v) in hit.fields {
-                occurrence.fields.insert(k, v);
             }
             if occurrence.first.is_none() {
                 let (evidence, pending) = evidence(buffer, r, hit.start, hit.end);
@@ -118,9 +193,14 @@ impl Occurrences {
         }
     }
 
-    /// Builds the evidence of the latest occurrences the batch in `buffer` kept. Call before
-    /// the batch's records are forgotten.
-    pub fn end_batch(&mut self, buffer: &RecordBuffer) {
+    /// Builds the evidence of the latest occurrences the batch in `buffer` kept, and settles
+    /// the fields its hits captured. Call before the batch's records are forgotten.
+    pub fn end_batch(&mut self, buffer: &RecordBuffer, reader: &mut impl FieldReader) {
+        for (rule, ops) in std::mem::take(&mut self.pending) {
+            if let Some(occurrence) = self.by_rule.get_mut(&rule) {
+                settle(&mut occurrence.fields, &ops, reader);
+            }
+        }
         for (rule, latest) in std::mem::take(&mut self.latest) {
             let Some(occurrence) = self.by_rule.get_mut(&rule) else {
                 continue;
@@ -137,5 +217,98 @@ impl Occurrences {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Patterns capture names `a`, `b`, `c` (pattern 0: a b; 1: b c; 2: a c); which of them a
+    /// hit has, and their values, come from the test case.
+    struct Table {
+        names: Vec<Vec<String>>,
+        values: BTreeMap<(usize, usize), Vec<(String, String)>>,
+        reads: usize,
+    }
+
+    impl FieldReader for Table {
+        fn names(&self, p: usize) -> &[String] {
+            &self.names[p]
+        }
+
+        fn read(&mut self, p: usize, r: usize, _: Range<usize>) -> Vec<(String, String)> {
+            self.reads += 1;
+            self.values[&(r, p)].clone()
+        }
+    }
+
+    fn table(hits: &[(bool, usize, u8)]) -> Table {
+        let names: Vec<Vec<String>> = [["a", "b"], ["b", "c"], ["a", "c"]]
+            .iter()
+            .map(|n| n.iter().map(|s| s.to_string()).collect())
+            .collect();
+        let mut values = BTreeMap::new();
+        for (r, &(_, p, has)) in hits.iter().enumerate() {
+            let have = (names[p].iter().enumerate())
+                .filter(|(i, _)| has & (1 << i) != 0)
+                .map(|(_, n)| (n.clone(), format!("{n}{r}")))
+                .collect();
+            values.insert((r, p), have);
+        }
+        Table {
+            names,
+            values,
+            reads: 0,
+        }
+    }
+
+    fn ops(hits: &[(bool, usize, u8)]) -> Vec<FieldOp> {
+        (hits.iter().enumerate())
+            .map(|(r, &(first, p, _))| FieldOp {
+                first,
+                record: r,
+                span: 0..1,
+                fields: Fields::Later(p),
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Settling a batch gives what applying every hit's values in order gives, whatever
+        /// the fields held before and whichever names each hit has.
+        #[test]
+        fn settling_is_applying_every_hit_in_order(
+            hits in prop::collection::vec((any::<bool>(), 0..3usize, 0..4u8), 0..12),
+            before in prop::collection::btree_map("[abc]", "[xy]", 0..3),
+        ) {
+            let mut reader = table(&hits);
+            let mut expected = before.clone();
+            for (r, &(first, p, _)) in hits.iter().enumerate() {
+                for (k, v) in reader.read(p, r, 0..1) {
+                    if first {
+                        expected.insert(k, v);
+                    } else {
+                        expected.entry(k).or_insert(v);
+                    }
+                }
+            }
+            let mut got = before;
+            settle(&mut got, &ops(&hits), &mut reader);
+            prop_assert_eq!(got, expected);
+        }
+    }
+
+    /// A retry loop's hits all capture the same names: the batch reads the latest one only.
+    #[test]
+    fn a_batch_of_complete_hits_reads_one() {
+        let hits = vec![(true, 0, 3); 1000];
+        let mut reader = table(&hits);
+        let mut fields = BTreeMap::new();
+        settle(&mut fields, &ops(&hits), &mut reader);
+        assert_eq!(reader.reads, 1);
+        assert_eq!(fields["a"], "a999");
+        assert_eq!(fields["b"], "b999");
     }
 }

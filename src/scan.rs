@@ -64,7 +64,7 @@ pub struct Candidate {
 
 /// What one pass over a batch found.
 pub struct Scan {
-    /// The patterns to confirm, ordered by record, then pattern.
+    /// The patterns to confirm, ordered by pattern, then record.
     pub candidates: Vec<Candidate>,
     /// Anchor occurrences, as offsets in their record's decoded text.
     pub sites: Vec<Range<usize>>,
@@ -225,7 +225,7 @@ impl Prefilter {
         }
         scan.sites = found.into_iter().map(|(_, s, e)| s..e).collect();
         scan.candidates
-            .sort_unstable_by_key(|c| (c.record, c.pattern));
+            .sort_unstable_by_key(|c| (c.pattern, c.record));
         scan.secret_records = (0..upto).filter(|&r| secret[r]).collect();
         scan.onboarding_records = (0..upto).filter(|&r| onboarding[r]).collect();
         scan.error_records = (0..upto)

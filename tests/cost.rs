@@ -207,17 +207,19 @@ impl Both {
             .collect();
         let run = |anchors: Option<&[Range<usize>]>| {
             let mut cache = self.matcher.cache();
-            let mut found = Vec::new();
+            let mut spans = Vec::new();
             (self.matcher)
-                .matches(&mut cache, hay, anchors, |whole, group| {
-                    let values = names
-                        .iter()
-                        .map(|n| group(n).map(|s| hay[s].to_vec()))
-                        .collect();
-                    found.push((whole.start, whole.end, values));
-                })
+                .matches(&mut cache, hay, anchors, &mut spans)
                 .unwrap();
-            found
+            (spans.into_iter())
+                .map(|whole| {
+                    let captures = self.matcher.captures(&mut cache, hay, whole);
+                    let values = (names.iter())
+                        .map(|n| captures.get_group_by_name(n).map(|s| hay[s].to_vec()))
+                        .collect();
+                    (whole.start, whole.end, values)
+                })
+                .collect()
         };
         let near = (!self.anchors.is_empty()).then(|| run(Some(&sites(hay, &self.anchors))));
         (expected, run(None), near)

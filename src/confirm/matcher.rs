@@ -147,8 +147,7 @@ impl Matcher {
     }
 
     /// The pattern's matches in `hay`, leftmost first and not overlapping, as the `regex`
-    /// crate's `find_iter` gives them; each comes with its captures. Nothing is reported if the
-    /// budget runs out on `hay`.
+    /// crate's `find_iter` gives them. Nothing is reported if the budget runs out on `hay`.
     ///
     /// `anchors` are where the prefilter found the pattern's anchor literals in `hay`, in order
     /// of their start (`None`: not known). Every match holds one, so only the text the
@@ -159,14 +158,14 @@ impl Matcher {
         cache: &mut MatchCache,
         hay: &[u8],
         anchors: Option<&[Range<usize>]>,
-        mut each: impl FnMut(Span, &dyn Fn(&str) -> Option<Span>),
+        spans: &mut Vec<Span>,
     ) -> Result<(), TooCostly> {
         cache.usable(&self.find)?;
         let windows = match (anchors, self.reach) {
             (Some(sites), Some(reach)) => super::reach::windows(hay, reach, sites),
             _ => std::iter::once(0..hay.len()).collect(),
         };
-        let mut spans = Vec::new();
+        let first = spans.len();
         let mut at = 0;
         for window in windows {
             at = at.max(window.start);
@@ -180,18 +179,23 @@ impl Matcher {
                         at = if m.is_empty() { m.end() + 1 } else { m.end() };
                     }
                     Ok(None) => break,
-                    Err(_) => return Err(cache.gave_up(&self.find)),
+                    Err(_) => {
+                        spans.truncate(first);
+                        return Err(cache.gave_up(&self.find));
+                    }
                 }
             }
         }
-        for span in spans {
-            let input = Input::new(hay).span(span).anchored(Anchored::Yes);
-            // Its own pool of working memory: what it reads does not depend on it.
-            self.fields.search_captures(&input, &mut cache.captures);
-            let captures = &cache.captures;
-            each(span, &|name| captures.get_group_by_name(name));
-        }
         Ok(())
+    }
+
+    /// Reads the captures of a match [`Self::matches`] found, on its span alone: the
+    /// field reader's cost is bounded by the match, not the record.
+    pub fn captures<'c>(&self, cache: &'c mut MatchCache, hay: &[u8], span: Span) -> &'c Captures {
+        let input = Input::new(hay).span(span).anchored(Anchored::Yes);
+        // Its own pool of working memory: what it reads does not depend on it.
+        self.fields.search_captures(&input, &mut cache.captures);
+        &cache.captures
     }
 }
 
