@@ -84,6 +84,9 @@ fn walk_back(hay: &[u8], mut at: usize, reach: usize, floor: usize) -> usize {
     if at <= floor {
         return at; // inside the earlier window: merged with it
     }
+    if at - floor <= reach {
+        return floor; // the budget covers every byte back to the floor, whatever they are
+    }
     // Jump over as many bytes as the budget has left (all might count), then give back what
     // was whitespace; the steps shrink until the budget is spent.
     let mut left = reach;
@@ -100,6 +103,9 @@ fn walk_back(hay: &[u8], mut at: usize, reach: usize, floor: usize) -> usize {
 
 /// The end of the text after `at` holding at most `reach` non-whitespace bytes.
 fn walk_forward(hay: &[u8], mut at: usize, reach: usize) -> usize {
+    if hay.len() - at <= reach {
+        return hay.len(); // the budget covers every byte to the end, whatever they are
+    }
     let mut left = reach;
     while left > 0 && at < hay.len() {
         let to = at.saturating_add(left).min(hay.len());
