@@ -31,7 +31,11 @@ const env = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}$
 try {
   execFileSync(
     'wasm-pack',
-    ['build', '--target', 'web', dev ? '--dev' : '--release', '--out-dir', pkg, '--out-name', 'arc_triage', '--no-pack', '--mode', 'no-install'],
+    [
+      'build', '--target', 'web', dev ? '--dev' : '--release', '--out-dir', pkg, '--out-name', 'arc_triage', '--no-pack', '--mode', 'no-install',
+      // The release profile is tuned for the native CLI's speed; the wasm is built for size (Cargo.toml).
+      ...(dev ? [] : ['--', '--config', 'profile.release.opt-level="s"']),
+    ],
     { cwd: root, env, stdio: 'inherit' },
   );
 } catch (e) {
