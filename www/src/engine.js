@@ -1,6 +1,8 @@
 // The engine as JavaScript sees it: one WebAssembly instance per page, shared by every
-// <arc-triage> element and by the exported API. Nothing here touches the network except the
-// one same-origin fetch of the .wasm in the site build (the single file passes the bytes in).
+// <arc-triage> element and by the exported API, and a second in a dedicated worker for
+// `analyse()` (www/src/off-thread.js), made from the same compiled module. Nothing here touches
+// the network except the one same-origin fetch of the .wasm in the site build (the single file
+// passes the bytes in).
 //
 // Input reaches wasm memory without a detour: text is encoded by `TextEncoder.encodeInto`
 // straight into a buffer the engine owns (`Analysis.inputBuffer`), and a file is read with
@@ -20,8 +22,10 @@ import wasmInit, {
 } from 'arc-triage-wasm';
 import { isZip, bundleEvents } from './bundle.js';
 import { setMemory, textWriter, analyseHere } from './slices.js';
+import { analyseInWorker, warmWorker, NoWorker } from './off-thread.js';
 
 export { SLICE_BYTES } from './slices.js';
+export { refuseWorker, WORKER_MEASURE, NO_WORKER_MARK } from './off-thread.js';
 
 /** Inputs above this size show progress and a Stop button (an archive always does). */
 export const CHUNK_BYTES = 1 << 20;
@@ -38,7 +42,7 @@ const TEXT_SLICE = 64 << 10;
 
 let source = null;
 let starting = null;
-/** The compiled engine. */
+/** The compiled engine: this page's instance, and the worker's (www/src/off-thread.js). */
 let module = null;
 /** The engine's `WebAssembly.Memory`, where text is encoded into. */
 let memory = null;
@@ -97,6 +101,7 @@ async function inflate(base64) {
 export function init() {
   if (!starting) {
     starting = (async () => {
+      // Compiled here, not by the glue, so the worker can be handed the same module.
       module = await compile(source);
       const exports = await wasmInit({ module_or_path: module });
       memory = exports.memory;
@@ -125,6 +130,11 @@ async function compile(from) {
     return WebAssembly.compile(await response.arrayBuffer());
   }
   return WebAssembly.compile(await from);
+}
+
+/** Starts the engine's worker ahead of the first `analyse()` (once the engine is ready). */
+export function startWorker() {
+  if (info) warmWorker(module);
 }
 
 function ready() {
@@ -277,14 +287,20 @@ export function checkRules(files) {
 
 /**
  * Classifies input of any size without freezing the page: a string, a Blob/File, or bytes (a
- * support bundle's ZIP archive among them). Runs on the page in slices, yielding to the
- * browser between them. `onProgress(done, total)` reports bytes (or characters) processed;
+ * support bundle's ZIP archive among them). Runs in the engine's worker where the page allows
+ * one, and otherwise on the page in slices, yielding to the browser between them; the report is
+ * the same either way. `onProgress(done, total)` reports bytes (or characters) processed;
  * `signal` stops it, and the promise then rejects with an AbortError.
  */
 export async function analyse(input, { signal, onProgress } = {}) {
   await init();
   if (!(typeof input === 'string' || input instanceof Blob || input instanceof Uint8Array || input instanceof ArrayBuffer)) {
     throw new TypeError(`analyse() takes the log as a string, a Blob or File, or bytes, not ${describe(input)}`);
+  }
+  try {
+    return await analyseInWorker(module, input, { signal, onProgress });
+  } catch (e) {
+    if (!(e instanceof NoWorker)) throw e;
   }
   return analyseHere(input, { signal, onProgress });
 }
