@@ -25,7 +25,6 @@ import { setMemory, textWriter, analyseHere } from './slices.js';
 import { analyseInWorker, warmWorker, NoWorker } from './off-thread.js';
 
 export { SLICE_BYTES } from './slices.js';
-export { refuseWorker, WORKER_MEASURE, NO_WORKER_MARK } from './off-thread.js';
 
 /** Inputs above this size show progress and a Stop button (an archive always does). */
 export const CHUNK_BYTES = 1 << 20;

@@ -17,9 +17,9 @@ const PART = 1 << 20;
 /** A worker that has not started after this long is taken as one the page does not allow. */
 const START_MS = 15_000;
 /** A performance measure from the worker's creation to its engine being ready. */
-export const WORKER_MEASURE = 'arc-triage:worker-start';
+const WORKER_MEASURE = 'arc-triage:worker-start';
 /** A performance mark left when the page runs analyses itself; its detail says why. */
-export const NO_WORKER_MARK = 'arc-triage:no-worker';
+const NO_WORKER_MARK = 'arc-triage:no-worker';
 
 /** Why the worker cannot be used: engine.js then analyses on the page. */
 export class NoWorker extends Error {
@@ -35,8 +35,8 @@ let refused = null;
 let current = null;
 let lastId = 0;
 
-/** Keeps analyses on the page (for a host page that forbids workers, and for tests). */
-export function refuseWorker(why) {
+/** Keeps analyses on the page from now on, `why` left in a performance mark. */
+function refuseWorker(why) {
   refused ??= why;
   performance.mark(NO_WORKER_MARK, { detail: refused });
   current?.worker?.terminate();
