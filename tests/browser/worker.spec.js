@@ -1,5 +1,5 @@
 // The engine's worker (issue 10): in a fresh page the first compile of a large pattern runs in
-// V8's cold wasm code and holds its thread 60-200 ms in one call, which no slicing splits. With
+// V8's cold wasm code and holds its thread 53-241 ms in one call, which no slicing splits. With
 // the engine in a worker the page's own thread is never held longer than 50 ms, and the answer is
 // the one classify() gives; where the page forbids workers the sliced path still answers, the
 // same, and Stop still works.

@@ -1,8 +1,8 @@
 // The page's side of the engine's dedicated Web Worker (issue 10). In a fresh page the first call
-// that compiles a large pattern runs in V8's cold wasm code and holds its thread 60-110 ms, which
-// no slicing can split; in the worker it holds only the worker. One worker per page, started
-// when first needed from a blob: URL of the bundled www/src/worker.js (nothing fetched), handed
-// the engine the page compiled. Runs share it, each with its own id.
+// that compiles a large pattern runs in V8's cold wasm code and holds its thread 53-241 ms (README
+// "Crafted text"), which no slicing can split; in the worker it holds only the worker. One worker
+// per page, started when first needed from a blob: URL of the bundled www/src/worker.js (nothing
+// fetched), handed the engine the page compiled. Runs share it, each with its own id.
 //
 // Where the page may not run one (no Worker, a Content-Security-Policy without `worker-src
 // blob:`, a worker that fails to start), `analyseInWorker` throws `NoWorker` and engine.js runs
@@ -35,15 +35,16 @@ let refused = null;
 let current = null;
 let lastId = 0;
 
-/** Keeps analyses on the page from now on, `why` left in a performance mark. */
+/** Keeps analyses on the page from now on, the first `why` left in a performance mark. */
 function refuseWorker(why) {
-  refused ??= why;
-  performance.mark(NO_WORKER_MARK, { detail: refused });
   current?.worker?.terminate();
   current = null;
+  if (refused) return;
+  refused = why;
+  performance.mark(NO_WORKER_MARK, { detail: why });
 }
 
-/** Starts the worker now (the element does, once the engine is ready), so a first analysis need not wait. */
+/** Starts the worker now (the element does once the engine is ready): no first run waits for it. */
 export function warmWorker(module) {
   if (!refused && module && typeof Worker === 'function') current ??= spawn(module);
 }
