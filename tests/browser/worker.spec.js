@@ -89,12 +89,14 @@ test('Stop ends a run in the worker at once, and the worker answers the next run
     const error = await run.then(() => null, (e) => e.name);
     const answeredIn = performance.now() - stoppedAfter;
     const next = await api.analyse(failure);
-    return { error, answeredIn, next: next.matches[0]?.id, workers: performance.getEntriesByName('arc-triage:worker-start').length };
+    const bad = await api.analyse(null).then(() => 'no error', (e) => e.message);
+    return { error, answeredIn, next: next.matches[0]?.id, bad, workers: performance.getEntriesByName('arc-triage:worker-start').length };
   }, ROWS['provider-not-registered']);
   expect(seen.error).toBe('AbortError');
   // The page does not wait for the worker to notice: the promise is answered in the same turn.
   expect(seen.answeredIn).toBeLessThan(50);
   expect(seen.next).toBe('provider-not-registered');
+  expect(seen.bad).toMatch(/^analyse\(\) takes the log as a string, a Blob or File, or bytes, not null$/);
   expect(seen.workers).toBe(1);
 });
 
