@@ -1,8 +1,8 @@
 // The browser half of `npm run bench`, in headless Chromium against the built dist/ (or
 // ARC_TRIAGE_BENCH_DIST): start-up of the site and of the offline file in fresh pages, the
 // engine's throughput through each entry point users hit with their ratios to classifyBytes
-// taken round by round in one page, wasm memory after a large paste, crafted shapes, and the
-// sizes of what ships. ARC_TRIAGE_BENCH_AGAINST=<another dist/> adds a paired comparison of
+// taken round by round in one page, wasm memory after a large paste, crafted shapes (warm, and in
+// fresh pages in the engine's worker and on the page), and the sizes of what ships. ARC_TRIAGE_BENCH_AGAINST=<another dist/> adds a paired comparison of
 // classifyBytes in the two builds, run by run in turn (how a change of build flags is judged).
 // Figures, not pass/fail: the machine's noise would make any threshold flaky.
 import fs from 'node:fs';
@@ -56,10 +56,14 @@ function catchMemory() {
   });
 }
 
-/** A fresh page (new context: nothing cached) with the API as `window.arcTriage` either way. */
-async function freshPage(url) {
+/**
+ * A fresh page (new context: nothing cached) with the API as `window.arcTriage` either way.
+ * `onPage`: no Worker, so analyse() runs on the page in slices (its fallback).
+ */
+async function freshPage(url, { onPage = false } = {}) {
   const context = await browser.newContext();
   await context.addInitScript(catchMemory);
+  if (onPage) await context.addInitScript(() => delete window.Worker);
   const page = await context.newPage();
   await page.goto(url);
   if (url.startsWith('http')) {
@@ -178,11 +182,37 @@ for (let i = 0; fs.existsSync(path.join(hostileDir, `${i}.log`)); i += 1) {
 }
 await close();
 
+// The same shapes in fresh pages of the offline file (the engine just ready, its code cold), in
+// the worker and on the page: the longest main-thread task, and the time to the report.
+for (const h of hostile) {
+  const bytes = fs.readFileSync(path.join(hostileDir, `${hostile.indexOf(h)}.log`));
+  for (const where of ['worker', 'page']) {
+    const { page: fresh, close: closeFresh } = await freshPage(offline(dist), { onPage: where === 'page' });
+    h[where] = await fresh.evaluate(async (b64) => {
+      await window.arcTriage.init();
+      const blob = new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))]);
+      const tasks = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) tasks.push(e.duration);
+      });
+      observer.observe({ type: 'longtask' });
+      const start = performance.now();
+      await window.arcTriage.analyse(blob);
+      const ms = performance.now() - start;
+      await new Promise((r) => setTimeout(r, 100));
+      observer.disconnect();
+      return { ms, longest: Math.max(0, ...tasks) };
+    }, bytes.toString('base64'));
+    await closeFresh();
+  }
+}
+
 // Memory: a fresh page per path, a PASTE_MB paste with one non-ASCII character in its first line
 // (where wasm-bindgen's string passing used to reserve three times the rest of the text).
 const memory = {};
+// analyse() runs on the page here: the worker's engine grows the same, where this cannot see it.
 for (const [name, call] of [['classify(text)', 'classify'], ['analyse(text)', 'analyse']]) {
-  const { page, close } = await freshPage(offline(dist));
+  const { page, close } = await freshPage(offline(dist), { onPage: true });
   memory[name] = await page.evaluate(async ({ mb, call }) => {
     await window.arcTriage.init();
     const before = window.__arcTriageMemory.buffer.byteLength;
@@ -260,6 +290,11 @@ if (hostile.length) {
     const rate = h.megabytes / (h.ms / 1000);
     const factor = hostile[0].megabytes / (hostile[0].ms / 1000) / rate;
     console.log(`${h.label.padEnd(44)} ${h.megabytes.toFixed(1).padStart(5)} MB ${h.ms.toFixed(0).padStart(7)} ms ${rate.toFixed(1).padStart(6)} MB/s ${factor.toFixed(1).padStart(5)}x  longest task ${h.longest.toFixed(0)} ms`);
+  }
+  console.log('\nthe same, each in a fresh page of the offline file (cold code): longest main-thread task, time to report');
+  for (const h of hostile) {
+    const [w, p] = [h.worker, h.page].map((r) => `${r.longest.toFixed(0).padStart(4)} ms, ${r.ms.toFixed(0).padStart(5)} ms`);
+    console.log(`${h.label.padEnd(44)} in the worker ${w}   on the page (no worker) ${p}`);
   }
 }
 console.log('\nsizes (gzip -9; the offline file carries the .wasm as base64 of its raw DEFLATE)');

@@ -66,16 +66,22 @@ const common = {
   legalComments: 'none',
   // The element's CSS uses light-dark(), so these are the oldest browsers it supports.
   target: ['chrome123', 'edge123', 'firefox120', 'safari17.5'],
-  loader: { '.css': 'text', '.deflate': 'base64' },
+  loader: { '.css': 'text', '.deflate': 'base64', '.txt': 'text' },
   alias: {
     'arc-triage-wasm': './target/wasm-pkg/arc_triage.js',
     'arc-triage-wasm-deflated': './target/wasm-pkg/arc_triage_bg.wasm.deflate',
+    'arc-triage-worker': './target/wasm-pkg/arc_triage_worker.txt',
   },
   logLevel: 'warning',
   // The glue's fallback `new URL(..., import.meta.url)` is never reached: init() always names
   // the wasm (URL in the module build, bytes in the single file).
   logOverride: { 'empty-import-meta': 'silent' },
 };
+
+// The engine's worker (www/src/worker.js) as one classic script, carried as text inside each
+// build below and started from a blob: URL, so no build has a worker file to fetch or lose.
+const worker = await esbuild.build({ ...common, entryPoints: ['www/src/worker.js'], format: 'iife', write: false });
+fs.writeFileSync(path.join(pkg, 'arc_triage_worker.txt'), worker.outputFiles[0].text);
 
 /** The module, loading `wasmFile` from beside itself. */
 const buildModule = (outfile, wasmFile) =>

@@ -1,6 +1,6 @@
 // Shared test fixtures. Every test's page is watched: any network request after the page has
-// loaded, any page error, any Content-Security-Policy violation, and any cookie or storage write
-// fails the test.
+// loaded (by the page or a worker it started), a worker whose script is not a blob: URL, any page
+// error, any Content-Security-Policy violation, and any cookie or storage write fails the test.
 import { readFileSync } from 'node:fs';
 import { test as base, expect } from '@playwright/test';
 
@@ -47,8 +47,13 @@ export const test = base.extend({
         engineFetched = true;
         return;
       }
-      // Data URLs are not network requests; anything else after load is.
-      if (loaded && !request.url().startsWith('data:')) afterLoad.push(`${request.method()} ${request.url()}`);
+      // Data URLs are not network requests, nor blob: URLs (objects the page made, such as the
+      // engine worker's script); anything else after load is, from the page or its workers.
+      if (loaded && !/^(data|blob):/.test(request.url())) afterLoad.push(`${request.method()} ${request.url()}`);
+    });
+    // A worker's script must come from the page itself (a blob: URL), never from a server.
+    page.on('worker', (worker) => {
+      if (!worker.url().startsWith('blob:')) afterLoad.push(`worker script ${worker.url()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {

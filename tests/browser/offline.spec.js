@@ -85,6 +85,8 @@ test('the offline file carries a strict policy: no connections, only its own has
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   expect(csp).toMatch(/default-src 'none'/);
   expect(csp).not.toMatch(/unsafe-inline|connect-src|https?:/);
+  // The engine's worker runs from a blob: URL the page makes, and from nothing else.
+  expect(csp.match(/worker-src ([^;]*)/)?.[1]).toBe('blob:');
   // A request attempted from the page is refused by the policy itself.
   const attempt = await page.evaluate(() =>
     fetch('https://example.com/report').then(
@@ -112,11 +114,12 @@ test('the offline file carries its engine compressed and inflates exactly the sh
         window.inflated.push(format);
       }
     };
-    const instantiate = WebAssembly.instantiate;
-    WebAssembly.instantiate = async function (bytes, imports) {
+    // The engine compiles the inflated bytes once (the page's instance and its worker's share it).
+    const compile = WebAssembly.compile;
+    WebAssembly.compile = async function (bytes) {
       const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
       window.engineDigest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', view)), (b) => b.toString(16).padStart(2, '0')).join('');
-      return instantiate.call(this, bytes, imports);
+      return compile.call(this, bytes);
     };
   });
   await page.goto(single);

@@ -59,7 +59,10 @@ export function init(): Promise<RulesetInfo>;
 export function classify(text: string): Report;
 /** Classifies a file's bytes, UTF-8 or UTF-16 (after `init`). */
 export function classifyBytes(bytes: Uint8Array | ArrayBuffer): Report;
-/** Classifies input of any size in chunks, without freezing the page; a ZIP is read as a support bundle. */
+/**
+ * Classifies input of any size without freezing the page (in the engine's worker where the page allows
+ * `worker-src blob:`, else in chunks on the page); a ZIP is read as a support bundle.
+ */
 export function analyse(
   input: string | Blob | Uint8Array | ArrayBuffer,
   options?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },

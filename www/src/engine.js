@@ -1,12 +1,13 @@
 // The engine as JavaScript sees it: one WebAssembly instance per page, shared by every
-// <arc-triage> element and by the exported API. Nothing here touches the network except the
-// one same-origin fetch of the .wasm in the site build (the single file passes the bytes in).
+// <arc-triage> element and by the exported API, and a second in a dedicated worker for
+// `analyse()` (www/src/off-thread.js), made from the same compiled module. Nothing here touches
+// the network except the one same-origin fetch of the .wasm in the site build (the single file
+// passes the bytes in).
 //
 // Input reaches wasm memory without a detour: text is encoded by `TextEncoder.encodeInto`
-// straight into a buffer the engine owns (`Analysis.inputBuffer`), one slice at a time, and a
-// file is read with `blob.stream()` and never becomes a string.
+// straight into a buffer the engine owns (`Analysis.inputBuffer`), and a file is read with
+// `blob.stream()` and never becomes a string (www/src/slices.js).
 import wasmInit, {
-  initSync,
   classifyBytes as wasmClassifyBytes,
   rules as wasmRules,
   retired as wasmRetired,
@@ -20,43 +21,30 @@ import wasmInit, {
   Analysis,
 } from 'arc-triage-wasm';
 import { isZip, bundleEvents } from './bundle.js';
+import { setMemory, textWriter, analyseHere } from './slices.js';
+import { analyseInWorker, warmWorker, NoWorker } from './off-thread.js';
+
+export { SLICE_BYTES } from './slices.js';
 
 /** Inputs above this size show progress and a Stop button (an archive always does). */
 export const CHUNK_BYTES = 1 << 20;
-/**
- * Inputs are fed to the engine in slices of this size, and the engine scans that much at
- * a time, so no call holds the page longer than the work on one slice (a few milliseconds on a
- * real log; about 50 ms on the costliest crafted text, README "Crafted text").
- */
-export const SLICE_BYTES = 16 << 10;
-/**
- * Where `blob.stream()` fails, a dropped file is read this much at a time instead (each read is
- * a new buffer for the collector).
- */
-const READ_BYTES = 256 << 10;
+
+/** A performance measure of the rules' compilation (`prepare()`), left when the engine is ready. */
+export const PREPARE_MEASURE = 'arc-triage:prepare';
+
 /**
  * `classify(text)` encodes this many UTF-16 code units at a time into the engine's buffer (three
  * times as many bytes, the most UTF-8 they can take). It holds the page anyway, so the slice
  * only sets how often JavaScript calls into the engine.
  */
 const TEXT_SLICE = 64 << 10;
-/** The page gets a turn (input, paint, Stop) at least this often while the engine works. */
-const YIELD_MS = 12;
-/**
- * Rule patterns compiled per engine call. Each compiles the first time the text needs it, a few
- * milliseconds apiece in the browser: text naming every rule would otherwise compile them all in
- * one call (a quarter of a second), so the rest wait for the next calls, with turns in between.
- */
-const COMPILE_AT_ONCE = 4;
-
-/** A performance measure of the rules' compilation (`prepare()`), left when the engine is ready. */
-export const PREPARE_MEASURE = 'arc-triage:prepare';
 
 let source = null;
 let starting = null;
+/** The compiled engine: this page's instance, and the worker's (www/src/off-thread.js). */
+let module = null;
 /** The engine's `WebAssembly.Memory`, where text is encoded into. */
 let memory = null;
-const encoder = new TextEncoder();
 let info = null;
 let ruleList = null;
 let retiredList = null;
@@ -112,11 +100,11 @@ async function inflate(base64) {
 export function init() {
   if (!starting) {
     starting = (async () => {
-      const exports =
-        source instanceof Uint8Array || source instanceof ArrayBuffer
-          ? initSync({ module: source })
-          : await wasmInit({ module_or_path: source?.deflated !== undefined ? await inflate(source.deflated) : source });
+      // Compiled here, not by the glue, so the worker can be handed the same module.
+      module = await compile(source);
+      const exports = await wasmInit({ module_or_path: module });
       memory = exports.memory;
+      setMemory(memory);
       const compiling = performance.now();
       info = prepare();
       // Ends when the engine is ready: `npm run bench` reads both figures from it.
@@ -128,6 +116,24 @@ export function init() {
     });
   }
   return starting;
+}
+
+/** The engine's `WebAssembly.Module` from its source (see `setSource`). */
+async function compile(from) {
+  if (from instanceof Uint8Array || from instanceof ArrayBuffer) return new WebAssembly.Module(from);
+  if (from?.deflated !== undefined) return WebAssembly.compile(await inflate(from.deflated));
+  if (typeof from === 'string' || from instanceof URL) {
+    const response = await fetch(from, { credentials: 'same-origin' });
+    // Compiled while it downloads where the server names the type; otherwise once it is here.
+    if (response.headers.get('content-type')?.split(';')[0].trim() === 'application/wasm') return WebAssembly.compileStreaming(response);
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+  return WebAssembly.compile(await from);
+}
+
+/** Starts the engine's worker ahead of the first `analyse()` (once the engine is ready). */
+export function startWorker() {
+  if (info) warmWorker(module);
 }
 
 function ready() {
@@ -150,32 +156,6 @@ export function classify(text) {
   } finally {
     analysis.free();
   }
-}
-
-/**
- * Feeds text to `analysis` through its input buffer: `feed(text, from, to)` encodes
- * `text[from, to)` (one code unit less when `to` would split a surrogate pair) into the buffer
- * with `encodeInto` and feeds it, and returns where it stopped. `units` is the longest piece it
- * will be asked for; the buffer holds three bytes for each, the most UTF-8 a code unit becomes.
- */
-function textWriter(analysis, units) {
-  const size = Math.max(3, 3 * units);
-  const address = analysis.inputBuffer(size);
-  let view = new Uint8Array(memory.buffer, address, size);
-  return {
-    feed(text, from, to) {
-      let end = Math.min(text.length, to, from + units);
-      // Never split a surrogate pair: encodeInto would write half of it as U+FFFD.
-      const last = text.charCodeAt(end - 1);
-      if (end < text.length && end - from > 1 && last >= 0xd800 && last <= 0xdbff) end -= 1;
-      // Growing wasm memory (the engine allocating as it works) detaches the old view.
-      if (view.byteLength === 0) view = new Uint8Array(memory.buffer, address, size);
-      const { read, written } = encoder.encodeInto(text.substring(from, end), view);
-      if (read !== end - from) throw new Error(`arc-triage: encoded ${read} of ${end - from} characters; please report this`);
-      analysis.feedBuffer(written);
-      return end;
-    },
-  };
 }
 
 /** Classifies a file's bytes (UTF-8 or UTF-16, detected). */
@@ -305,178 +285,23 @@ export function checkRules(files) {
 }
 
 /**
- * Classifies input of any size without freezing the page: a string, a Blob/File, or bytes.
- * Reads and feeds it in chunks, yielding to the browser between them.
- * `onProgress(done, total)` reports bytes (or characters) processed; `signal` stops it, and the
- * promise then rejects with an AbortError.
+ * Classifies input of any size without freezing the page: a string, a Blob/File, or bytes (a
+ * support bundle's ZIP archive among them). Runs in the engine's worker where the page allows
+ * one, and otherwise on the page in slices, yielding to the browser between them; the report is
+ * the same either way. `onProgress(done, total)` reports bytes (or characters) processed;
+ * `signal` stops it, and the promise then rejects with an AbortError.
  */
 export async function analyse(input, { signal, onProgress } = {}) {
   await init();
-  if (await isZip(input)) {
-    return analyseBundle(input instanceof Blob ? input : new Blob([input]), { signal, onProgress });
+  if (!(typeof input === 'string' || input instanceof Blob || input instanceof Uint8Array || input instanceof ArrayBuffer)) {
+    throw new TypeError(`analyse() takes the log as a string, a Blob or File, or bytes, not ${describe(input)}`);
   }
-  const isText = typeof input === 'string';
-  const total = isText ? input.length : input.size ?? input.byteLength;
-  const analysis = new Analysis(isText);
-  analysis.scanEvery(SLICE_BYTES);
-  analysis.compileAtMost(COMPILE_AT_ONCE);
-  let done = 0;
-  const turns = taker(signal, () => onProgress?.(done, total));
   try {
-    if (input instanceof Blob) {
-      await feedBlob(analysis, input, turns, (n) => (done += n));
-    } else if (isText) {
-      const writer = textWriter(analysis, SLICE_BYTES);
-      while (done < total) {
-        done = writer.feed(input, done, done + SLICE_BYTES);
-        await settled(analysis, turns);
-        await turns.take();
-      }
-    } else {
-      const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
-      await feedSliced(analysis, bytes, turns, (n) => (done += n));
-    }
-    while (analysis.end()) await turns.take();
-    turns.check();
-    onProgress?.(total, total);
-    return analysis.finish();
-  } finally {
-    analysis.free();
+    return await analyseInWorker(module, input, { signal, onProgress });
+  } catch (e) {
+    if (!(e instanceof NoWorker)) throw e;
   }
-}
-
-/**
- * Feeds a file from `blob.stream()` (about three times as fast as reading slices in this
- * browser), and where the stream cannot be opened or fails part-way (a file changed or moved
- * while read, a browser's stream limit), reads the rest in READ_BYTES slices from where it
- * stopped. A failure of the slices too is the file's error. Stop (the turns) is never a
- * failure to retry.
- */
-async function feedBlob(analysis, blob, turns, fed) {
-  let done = 0;
-  const count = (n) => {
-    done += n;
-    fed(n);
-  };
-  let reader = null;
-  try {
-    reader = blob.stream().getReader();
-  } catch {
-    // No stream here: slices below.
-  }
-  if (reader) {
-    try {
-      for (;;) {
-        let chunk;
-        try {
-          chunk = await reader.read();
-        } catch {
-          break;
-        }
-        if (chunk.done) return;
-        await feedSliced(analysis, chunk.value, turns, count);
-      }
-    } finally {
-      reader.cancel().catch(() => {});
-    }
-  }
-  while (done < blob.size) {
-    const bytes = new Uint8Array(await blob.slice(done, Math.min(blob.size, done + READ_BYTES)).arrayBuffer());
-    await feedSliced(analysis, bytes, turns, count);
-  }
-}
-
-/**
- * Feeds `bytes` in slices, giving the page its turns in between; `fed(n)` counts each slice.
- * Each slice is copied into the engine's input buffer (not passed as an argument, which would
- * allocate and free 16 KB in wasm memory every time).
- */
-async function feedSliced(analysis, bytes, turns, fed) {
-  const address = analysis.inputBuffer(SLICE_BYTES);
-  let view = new Uint8Array(memory.buffer, address, SLICE_BYTES);
-  for (let at = 0; at < bytes.length; at += SLICE_BYTES) {
-    const slice = bytes.subarray(at, at + SLICE_BYTES);
-    // Growing wasm memory (the engine allocating as it works) detaches the old view.
-    if (view.byteLength === 0) view = new Uint8Array(memory.buffer, address, SLICE_BYTES);
-    view.set(slice);
-    analysis.feedBuffer(slice.length);
-    await settled(analysis, turns);
-    fed?.(slice.length);
-    await turns.take();
-  }
-}
-
-/** Lets the engine compile the patterns waiting records need, a few per call, with turns. */
-async function settled(analysis, turns) {
-  while (analysis.settle()) await turns.take();
-}
-
-/**
- * Turns for the page while the engine works: `take()` yields a task once YIELD_MS have passed
- * since the last (reporting `progress` first), and throws once `signal` is aborted.
- */
-function taker(signal, progress) {
-  let last = performance.now();
-  const check = () => {
-    if (signal?.aborted) throw abortError();
-  };
-  return {
-    check,
-    async take() {
-      check();
-      if (performance.now() - last < YIELD_MS) return;
-      progress?.();
-      await nextTask();
-      last = performance.now();
-      check();
-    },
-  };
-}
-
-/**
- * Classifies a support bundle (a ZIP archive from `azcmagent logs`): every log in it, inflated
- * in the browser, as one report whose evidence names the file and the line. Throws, with what to
- * do, for an archive that cannot be read (damaged, password-protected, too large, no logs).
- */
-export async function analyseBundle(blob, { signal, onProgress } = {}) {
-  await init();
-  const analysis = new Analysis(false);
-  analysis.scanEvery(SLICE_BYTES);
-  analysis.compileAtMost(COMPILE_AT_ONCE);
-  let total = 0;
-  let done = 0;
-  const turns = taker(signal, () => onProgress?.(done, total));
-  try {
-    for await (const event of bundleEvents(blob)) {
-      turns.check();
-      if (event.total !== undefined) total = event.total;
-      else if (event.skip !== undefined) analysis.skipFile(event.skip, event.why);
-      else if (event.begin !== undefined) analysis.beginFile(event.begin);
-      else if (event.damaged) analysis.fileDamaged(event.damaged);
-      else if (event.bytes) {
-        await feedSliced(analysis, event.bytes, turns, (n) => (done += n));
-      }
-    }
-    while (analysis.end()) await turns.take();
-    turns.check();
-    onProgress?.(total, total);
-    return analysis.finish();
-  } finally {
-    analysis.free();
-  }
-}
-
-function abortError() {
-  return new DOMException('The analysis was stopped.', 'AbortError');
-}
-
-// A macrotask without setTimeout's 4 ms clamp, so input events and paints get in between chunks.
-function nextTask() {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(null);
-  });
+  return analyseHere(input, { signal, onProgress });
 }
 
 function describe(value) {

@@ -5,7 +5,7 @@
 //
 // If the engine cannot start, `explain` turns the cause into two messages: a calm one for the
 // reader, and the exact fix for the site's maintainer (logged to the console).
-import { setSource, init, missingForSource } from './engine.js';
+import { setSource, init, missingForSource, startWorker } from './engine.js';
 
 let wasmUrl = null;
 let fallbackUrl = null;
@@ -37,14 +37,20 @@ export function prefetch() {
   setSource(fetched);
 }
 
-/** Compiles the engine (once) and wakes every element that was waiting to be needed. */
+/**
+ * Compiles the engine (once) and wakes every element that was waiting to be needed. An element
+ * will analyse, so the engine's worker starts too, in the background.
+ */
 export function start() {
   if (!started) {
     started = true;
     for (const wake of waiting) wake();
     waiting.clear();
   }
-  return init();
+  return init().then((info) => {
+    startWorker();
+    return info;
+  });
 }
 
 /**
