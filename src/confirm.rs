@@ -80,6 +80,7 @@ impl LazyRegex {
         };
         if eager {
             let regex = Matcher::for_pattern(source)?;
+            regex.field_reader().map_err(str::to_owned)?;
             let _ = lazy.compiled.set(Some(regex));
         }
         Ok(lazy)
@@ -304,7 +305,10 @@ impl Patterns {
 
 /// The values of `names` in one match's captures, whitespace runs made single spaces, empty
 /// ones left out.
-fn values(names: &[String], record: &[u8], captures: &Captures) -> Vec<(String, String)> {
+fn values(names: &[String], record: &[u8], captures: Option<&Captures>) -> Vec<(String, String)> {
+    let Some(captures) = captures else {
+        return Vec::new();
+    };
     (names.iter())
         .filter_map(|name| {
             let span = captures.get_group_by_name(name)?;

@@ -16,15 +16,19 @@
 //! kilobytes per record at most (tested: `tests/cost.rs`).
 //!
 //! The captured values are read afterwards on the match's own span, which bounded gaps keep
-//! short, so that second engine's cost is bounded by the match, not the record.
+//! short, so that second engine's cost is bounded by the match, not the record. It is built
+//! the first time a value is read: most patterns' values never are (a rule's fields are read
+//! from the hits that decide them, [`crate::occurrences`]), and building it was two thirds of
+//! a pattern's first use.
 
 use regex_automata::hybrid::regex::{Cache as FindCache, Regex as FindRegex};
 use regex_automata::meta::Regex as FieldRegex;
 use regex_automata::util::captures::Captures;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, Span, hybrid, meta, nfa::thompson};
+use regex_syntax::hir::Hir;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Bytes of DFA states one pattern may build for one input (per search direction).
 pub const STATE_BUDGET: usize = 1 << 20;
@@ -35,7 +39,10 @@ pub const MAX_GIVE_UPS: u32 = 2;
 #[derive(Debug)]
 pub struct Matcher {
     find: FindRegex,
-    fields: FieldRegex,
+    /// The field reader, built from `hir` when a value is first read.
+    fields: OnceLock<Result<FieldRegex, String>>,
+    hir: Hir,
+    size_limit: usize,
     /// The most non-whitespace bytes a match holds ([`super::reach`]); `None` if unbounded.
     reach: Option<usize>,
     /// Working memory of finished inputs, reset before it is used again: allocating it costs
@@ -46,7 +53,8 @@ pub struct Matcher {
 /// One input's working memory for one [`Matcher`].
 pub struct MatchCache {
     find: FindCache,
-    captures: Captures,
+    /// Made when a value is first read.
+    captures: Option<Captures>,
     give_ups: u32,
 }
 
@@ -74,17 +82,6 @@ impl Matcher {
             .build()
             .parse(prepared)
             .map_err(|e| e.to_string())?;
-        let fields = FieldRegex::builder()
-            .configure(
-                meta::Config::new()
-                    .utf8_empty(false)
-                    .nfa_size_limit(Some(size_limit)),
-            )
-            .build_from_hir(&hir)
-            .map_err(|e| match e.size_limit() {
-                Some(limit) => format!("compiled, it exceeds the size limit of {limit} bytes"),
-                None => e.to_string(),
-            })?;
         let find = FindRegex::builder()
             .syntax(syntax)
             .thompson(thompson)
@@ -99,7 +96,9 @@ impl Matcher {
         let reach = super::reach::of(&hir);
         Ok(Matcher {
             find,
-            fields,
+            fields: OnceLock::new(),
+            hir,
+            size_limit,
             reach,
             spare: Mutex::new(Vec::new()),
         })
@@ -123,7 +122,7 @@ impl Matcher {
         };
         MatchCache {
             find,
-            captures: self.fields.create_captures(),
+            captures: None,
             give_ups: 0,
         }
     }
@@ -189,13 +188,40 @@ impl Matcher {
         Ok(())
     }
 
+    /// The field reader, built the first time it is asked for; its errors say why it cannot
+    /// be built (a pattern within the size limit for finding matches is within it here too).
+    pub fn field_reader(&self) -> Result<&FieldRegex, &str> {
+        let built = self.fields.get_or_init(|| {
+            let config = meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(self.size_limit));
+            (FieldRegex::builder().configure(config))
+                .build_from_hir(&self.hir)
+                .map_err(|e| match e.size_limit() {
+                    Some(limit) => format!("compiled, it exceeds the size limit of {limit} bytes"),
+                    None => e.to_string(),
+                })
+        });
+        built.as_ref().map_err(String::as_str)
+    }
+
     /// Reads the captures of a match [`Self::matches`] found, on its span alone: the
-    /// field reader's cost is bounded by the match, not the record.
-    pub fn captures<'c>(&self, cache: &'c mut MatchCache, hay: &[u8], span: Span) -> &'c Captures {
+    /// field reader's cost is bounded by the match, not the record. `None` if the reader
+    /// cannot be built.
+    pub fn captures<'c>(
+        &self,
+        cache: &'c mut MatchCache,
+        hay: &[u8],
+        span: Span,
+    ) -> Option<&'c Captures> {
+        let fields = self.field_reader().ok()?;
+        let captures = cache
+            .captures
+            .get_or_insert_with(|| fields.create_captures());
         let input = Input::new(hay).span(span).anchored(Anchored::Yes);
         // Its own pool of working memory: what it reads does not depend on it.
-        self.fields.search_captures(&input, &mut cache.captures);
-        &cache.captures
+        fields.search_captures(&input, captures);
+        Some(captures)
     }
 }
 
