@@ -68,8 +68,12 @@ fn json_body_start(text: &str) -> Option<usize> {
 }
 
 fn level_word(word: &[u8]) -> Option<Level> {
-    let w = word.to_ascii_lowercase();
-    Some(match w.as_slice() {
+    // Lower-cased on the stack: this runs on every line, and no level word is longer.
+    let mut lower = [0u8; 11];
+    let w = lower.get_mut(..word.len())?;
+    w.copy_from_slice(word);
+    w.make_ascii_lowercase();
+    Some(match &*w {
         b"trace" | b"trac" | b"debug" | b"debu" | b"verbose" => Level::Debug,
         b"info" | b"information" => Level::Info,
         b"warn" | b"warning" => Level::Warn,
