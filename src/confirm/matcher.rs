@@ -92,7 +92,7 @@ impl Matcher {
                     .minimum_bytes_per_state(None),
             )
             .build(prepared)
-            .map_err(|e| format!("compiled, it is too large: {e}"))?;
+            .map_err(|e| too_large(&e))?;
         let reach = super::reach::of(&hir);
         Ok(Matcher {
             find,
@@ -197,10 +197,7 @@ impl Matcher {
                 .nfa_size_limit(Some(self.size_limit));
             (FieldRegex::builder().configure(config))
                 .build_from_hir(&self.hir)
-                .map_err(|e| match e.size_limit() {
-                    Some(limit) => format!("compiled, it exceeds the size limit of {limit} bytes"),
-                    None => e.to_string(),
-                })
+                .map_err(|e| too_large(&e))
         });
         built.as_ref().map_err(String::as_str)
     }
@@ -223,6 +220,23 @@ impl Matcher {
         fields.search_captures(&input, captures);
         Some(captures)
     }
+}
+
+/// What a failed build says: the size limit it exceeded if that is why (the NFA compiler's error,
+/// somewhere in the chain), else the error itself.
+fn too_large(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = Some(e);
+    while let Some(err) = cause {
+        let limit = (err
+            .downcast_ref::<thompson::BuildError>()
+            .and_then(|b| b.size_limit()))
+        .or_else(|| err.downcast_ref::<meta::BuildError>()?.size_limit());
+        if let Some(limit) = limit {
+            return format!("compiled, it exceeds the size limit of {limit} bytes");
+        }
+        cause = err.source();
+    }
+    format!("compiled, it is too large: {e}")
 }
 
 impl MatchCache {
