@@ -140,9 +140,13 @@ async function followsDarkToggle(page, toggle, isDark) {
   await expect.poll(() => background(page)).toBe(DARK);
 }
 
-/** Only the site's own origin, and the engine once per full page load. */
+/**
+ * Only the site's own origin, and the engine once per full page load. A `blob:` URL of the same
+ * origin is the engine's worker, made from the page's own script (not a network request).
+ */
 function onlyOwnOrigin(page, origin, loads) {
-  const foreign = page.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
+  const own = (u) => u.startsWith(`${origin}/`) || u.startsWith(`blob:${origin}/`) || u.startsWith('data:');
+  const foreign = page.requests.filter((u) => !own(u));
   expect(foreign, 'requests to another origin').toEqual([]);
   expect(page.requests.filter((u) => u.endsWith('.wasm')), 'fetches of the engine').toHaveLength(loads);
 }
