@@ -401,22 +401,28 @@ impl<'c> Session<'c> {
         // take turns (1.5 times as fast on a retry-heavy log). Each pattern sees its records in
         // the same order either way, so its budget gives up on the same ones; the hits and the
         // give-ups are put back in record order, then pattern order, before they count.
-        let mut found: Vec<(usize, Hit)> = Vec::new();
-        let mut gave_up: Vec<(usize, usize)> = Vec::new();
-        let mut hits = Vec::new();
+        // Hits and give-ups are listed as (record, order found, index) and sorted as such
+        // triples: the order found keeps a record's hits in pattern order, then match order, and
+        // the type is the prefilter's own sort's, so no other sort is compiled into the .wasm.
+        let mut hits: Vec<Option<Hit>> = Vec::new();
+        let mut order: Vec<(usize, usize, usize)> = Vec::new();
+        let mut gave_up: Vec<(usize, usize, usize)> = Vec::new();
+        let mut found = Vec::new();
         for c in &scan.candidates {
             let sites = c.sites.clone().map(|s| &scan.sites[s]);
             let text = self.records.decoded(c.record);
             // A pattern spent on this input refuses at once (TooCostly) and is counted too.
-            if (patterns.confirm(c.pattern, text, sites, &mut hits, &mut self.caches)).is_err() {
-                gave_up.push((c.record, c.pattern));
+            if (patterns.confirm(c.pattern, text, sites, &mut found, &mut self.caches)).is_err() {
+                gave_up.push((c.record, c.pattern, 0));
             }
-            found.extend(hits.drain(..).map(|h| (c.record, h)));
+            for hit in found.drain(..) {
+                order.push((c.record, hits.len(), hits.len()));
+                hits.push(Some(hit));
+            }
         }
-        // Stable: within a record, hits stay in pattern order, then match order.
-        found.sort_by_key(|(record, _)| *record);
+        order.sort_unstable();
         gave_up.sort_unstable();
-        for (record, p) in gave_up {
+        for (record, p, _) in gave_up {
             let line = self.records.lines(record).lines[0].1;
             let seen = (self.costly)
                 .entry(patterns.rule_of(p))
@@ -425,13 +431,14 @@ impl<'c> Session<'c> {
                 *seen = (seen.0 + 1, seen.1, line);
             }
         }
-        let mut found = found.into_iter().peekable();
-        while let Some(&(record, _)) = found.peek() {
-            let mut hits = Vec::new();
-            while let Some((_, hit)) = found.next_if(|(r, _)| *r == record) {
-                hits.push(hit);
+        let mut order = order.into_iter().peekable();
+        while let Some(&(record, _, _)) = order.peek() {
+            let mut record_hits = Vec::new();
+            while let Some((_, _, i)) = order.next_if(|(r, _, _)| *r == record) {
+                record_hits.extend(hits[i].take());
             }
-            self.occurrences.add_record(&self.records, record, hits);
+            self.occurrences
+                .add_record(&self.records, record, record_hits);
         }
         let mut reader = Reader {
             patterns,

@@ -96,25 +96,34 @@ impl FieldOp {
 /// `first` hit that has it, else keeps the value it had, else takes the value of the earliest
 /// later-in-record hit that has it. Usually one read per rule and batch, not one per hit.
 fn settle(fields: &mut BTreeMap<String, String>, ops: &[FieldOp], reader: &mut impl FieldReader) {
-    let firsts = || ops.iter().filter(|op| op.first);
-    let mut open: BTreeSet<String> = firsts()
-        .flat_map(|op| op.names(reader).map(str::to_owned).collect::<Vec<_>>())
-        .collect();
+    let firsts: Vec<&FieldOp> = ops.iter().filter(|op| op.first).collect();
+    // The names not decided yet (a pattern captures a handful: a list is enough).
+    let mut open: Vec<String> = Vec::new();
+    for op in &firsts {
+        for name in op.names(reader) {
+            if !open.iter().any(|n| n == name) {
+                open.push(name.to_owned());
+            }
+        }
+    }
     let mut latest = Vec::new();
-    for op in firsts().collect::<Vec<_>>().into_iter().rev() {
+    for op in firsts.into_iter().rev() {
         if open.is_empty() {
             break;
         }
-        if !op.names(reader).any(|n| open.contains(n)) {
+        if !op.names(reader).any(|n| open.iter().any(|o| o == n)) {
             continue;
         }
         for (k, v) in op.values(reader) {
-            if open.remove(&k) {
+            if let Some(i) = open.iter().position(|o| *o == k) {
+                open.swap_remove(i);
                 latest.push((k, v));
             }
         }
     }
-    fields.extend(latest);
+    for (k, v) in latest {
+        fields.insert(k, v);
+    }
     for op in ops.iter().filter(|op| !op.first) {
         if op.names(reader).all(|n| fields.contains_key(n)) {
             continue;
