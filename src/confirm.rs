@@ -86,6 +86,11 @@ impl LazyRegex {
         Ok(lazy)
     }
 
+    /// Whether compiling it was tried, successfully or not.
+    fn tried(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
     /// The compiled pattern if it was already compiled; never compiles.
     fn compiled(&self) -> Option<&Matcher> {
         self.compiled.get().and_then(Option::as_ref)
@@ -97,6 +102,17 @@ impl LazyRegex {
         self.compiled
             .get_or_init(|| Matcher::for_pattern(&self.source).ok())
             .as_ref()
+    }
+}
+
+impl CompiledPattern {
+    /// Whether it is compiled, with its field reader if it reads fields (built the first time
+    /// a value is read otherwise: [`Patterns::compile_some`] builds it under the limit).
+    fn ready(&self) -> bool {
+        // A pattern that cannot compile has been tried: it is as ready as it will be.
+        self.regex.tried()
+            && (self.fields.is_empty()
+                || self.regex.compiled().is_none_or(Matcher::has_field_reader))
     }
 }
 
@@ -170,12 +186,14 @@ impl Patterns {
     }
 
     /// Compiles up to `max` of `wanted` (pattern indices, each once) that are not compiled
-    /// yet, their `unless` with them; returns how many it compiled and how many are left.
+    /// yet, their `unless` and, if they read fields, their field reader with them: everything
+    /// confirming and reading them may need, so that no later step of the call builds more.
+    /// Returns how many it compiled and how many are left.
     pub fn compile_some(&self, wanted: &[usize], max: usize) -> (usize, usize) {
         let (mut compiled, mut left) = (0, 0);
         for &p in wanted {
             let pattern = &self.patterns[p];
-            if pattern.regex.compiled().is_some() {
+            if pattern.ready() {
                 continue;
             }
             if compiled == max {
@@ -183,18 +201,18 @@ impl Patterns {
                 continue;
             }
             compiled += 1;
-            pattern.regex.get();
+            let matcher = pattern.regex.get();
+            if !pattern.fields.is_empty() {
+                matcher.map(Matcher::field_reader);
+            }
             pattern.unless.as_ref().map(LazyRegex::get);
         }
         (compiled, left)
     }
 
-    /// How many patterns are compiled so far.
+    /// How many patterns are compiled so far, each with its field reader if it reads fields.
     pub fn compiled(&self) -> usize {
-        let done = |r: &LazyRegex| r.compiled().is_some();
-        (self.patterns.iter())
-            .filter(|p| done(&p.regex) || p.unless.as_ref().is_some_and(done))
-            .count()
+        self.patterns.iter().filter(|p| p.ready()).count()
     }
 
     /// How many patterns are compiled so far, and how many there are.

@@ -94,7 +94,8 @@ impl FieldOp {
 /// Applies a batch's captured values to a rule's `fields` with the reads the result depends
 /// on, which is what applying them all in order gives: a name takes the value of the latest
 /// `first` hit that has it, else keeps the value it had, else takes the value of the earliest
-/// later-in-record hit that has it. Usually one read per rule and batch, not one per hit.
+/// later-in-record hit that has it. One read per rule and batch where the latest hit has every
+/// name; a name an optional group left out is looked for in earlier hits, at worst all of them.
 fn settle(fields: &mut BTreeMap<String, String>, ops: &[FieldOp], reader: &mut impl FieldReader) {
     let firsts: Vec<&FieldOp> = ops.iter().filter(|op| op.first).collect();
     // The names not decided yet (a pattern captures a handful: a list is enough).

@@ -188,6 +188,11 @@ impl Matcher {
         Ok(())
     }
 
+    /// Whether the field reader is built yet.
+    pub fn has_field_reader(&self) -> bool {
+        self.fields.get().is_some()
+    }
+
     /// The field reader, built the first time it is asked for; its errors say why it cannot
     /// be built (a pattern within the size limit for finding matches is within it here too).
     pub fn field_reader(&self) -> Result<&FieldRegex, &str> {

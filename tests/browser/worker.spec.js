@@ -53,6 +53,10 @@ async function measured(page, text, size) {
   );
 }
 
+// One test at a time, after every other file (playwright.config.js, project "quiet"): a task's
+// duration is wall-clock time, which a neighbour's load stretches.
+test.describe.configure({ mode: 'serial' });
+
 const SHAPES = [...hostileShapes(SHAPE_BYTES), ['every rule named, pasted (16 KB)', null, 0], ['every rule named on every line', null, SHAPE_BYTES]];
 
 for (const [label, text, size] of SHAPES) {
