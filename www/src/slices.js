@@ -96,10 +96,7 @@ export async function analyseHere(input, { signal, onProgress } = {}) {
       const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
       await feedSliced(analysis, bytes, turns, (n) => (done += n));
     }
-    while (analysis.end()) await turns.take();
-    turns.check();
-    onProgress?.(total, total);
-    return analysis.finish();
+    return await ended(analysis, turns, () => onProgress?.(total, total));
   } finally {
     analysis.free();
   }
@@ -166,6 +163,17 @@ async function feedSliced(analysis, bytes, turns, fed) {
   }
 }
 
+/**
+ * Ends the input: the last record, and what waits for patterns, a few per call with turns; then,
+ * unless stopped, the full progress (`done()`) and the report.
+ */
+async function ended(analysis, turns, done) {
+  while (analysis.end()) await turns.take();
+  turns.check();
+  done();
+  return analysis.finish();
+}
+
 /** Lets the engine compile the patterns waiting records need, a few per call, with turns. */
 async function settled(analysis, turns) {
   while (analysis.settle()) await turns.take();
@@ -215,10 +223,7 @@ export async function analyseBundleHere(blob, { signal, onProgress } = {}) {
         await feedSliced(analysis, event.bytes, turns, (n) => (done += n));
       }
     }
-    while (analysis.end()) await turns.take();
-    turns.check();
-    onProgress?.(total, total);
-    return analysis.finish();
+    return await ended(analysis, turns, () => onProgress?.(total, total));
   } finally {
     analysis.free();
   }
