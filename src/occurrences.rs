@@ -76,11 +76,12 @@ struct FieldOp {
 }
 
 impl FieldOp {
-    fn names<'a>(&'a self, reader: &'a impl FieldReader) -> Box<dyn Iterator<Item = &'a str> + 'a> {
-        match &self.fields {
-            Fields::Read(values) => Box::new(values.iter().map(|(k, _)| k.as_str())),
-            Fields::Later(p) => Box::new(reader.names(*p).iter().map(String::as_str)),
-        }
+    fn names<'a>(&'a self, reader: &'a impl FieldReader) -> impl Iterator<Item = &'a str> + 'a {
+        let (read, later): (&[(String, String)], &[String]) = match &self.fields {
+            Fields::Read(values) => (values, &[]),
+            Fields::Later(p) => (&[], reader.names(*p)),
+        };
+        (read.iter().map(|(k, _)| k.as_str())).chain(later.iter().map(String::as_str))
     }
 
     fn values(&self, reader: &mut impl FieldReader) -> Vec<(String, String)> {
