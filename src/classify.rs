@@ -19,7 +19,7 @@ use crate::records::RecordBuffer;
 use crate::report::{Confidence, EvidenceLine, InputSummary, Onboarding, Report, SecretFound};
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
-use crate::scan::Prefilter;
+use crate::scan::{DFA_AFTER, Prefilter};
 use crate::secrets;
 use std::collections::{BTreeMap, VecDeque};
 use std::ops::Range;
@@ -195,6 +195,8 @@ pub struct Session<'c> {
     deferred: bool,
     /// The input has ended ([`Self::end`]).
     ended: bool,
+    /// Bytes of decoded records scanned so far (for [`DFA_AFTER`]).
+    scanned: usize,
 }
 
 impl<'c> Session<'c> {
@@ -222,6 +224,7 @@ impl<'c> Session<'c> {
             compile_left: usize::MAX,
             deferred: false,
             ended: false,
+            scanned: 0,
         }
     }
 
@@ -353,6 +356,18 @@ impl<'c> Session<'c> {
             prefilter,
             ..
         } = self.classifier;
+        if self.scanned + self.records.decoded_text().len() >= DFA_AFTER && !prefilter.has_dfa() {
+            // Under a compile limit the DFA takes a call of its own, as a detector does; until
+            // then the NFA scans (the same matches).
+            match self.compile_budget {
+                None => prefilter.build_dfa(),
+                Some(budget) if self.compile_left == budget => {
+                    prefilter.build_dfa();
+                    self.compile_left = 0;
+                }
+                Some(_) => {}
+            }
+        }
         let scan = prefilter.scan(&self.records);
         if let Some(budget) = self.compile_budget {
             // The secret and onboarding detectors weigh a whole call's budget per step: a step
@@ -457,6 +472,7 @@ impl<'c> Session<'c> {
         }
         self.platform_hits[0] += scan.platform_hits[0];
         self.platform_hits[1] += scan.platform_hits[1];
+        self.scanned += self.records.decoded_text().len();
         self.records.drain_complete();
     }
 
@@ -585,6 +601,41 @@ mod tests {
         assert_eq!(report.matches[0].row.id, "provider-not-registered");
         let (compiled, all) = classifier.patterns.compiled_count();
         assert!((1..=20).contains(&compiled), "{compiled} of {all} compiled");
+    }
+
+    /// The prefilter's DFA is built once an input has passed [`DFA_AFTER`] bytes: a paste never
+    /// pays for it, and under a compile limit it is built in a later call. The answer does not
+    /// depend on which automaton scanned.
+    #[test]
+    fn the_prefilter_dfa_waits_for_a_large_input() {
+        let line = "time=\"t\" level=info msg=\"Checking connectivity to \
+                    https://management.azure.com, proxy status: proxy is not used\"\n";
+        let fatal = "level=fatal msg=\"Failed\" Error=\"The subscription is not registered to \
+                     use namespace 'Microsoft.HybridCompute'\"\n";
+        let classifier = Classifier::builtin().unwrap();
+        let small = line.repeat(DFA_AFTER / line.len() - 3) + fatal;
+        let mut session = classifier.session();
+        session.scan_every(16 << 10);
+        session.feed(small.as_bytes());
+        let report = session.finish();
+        assert_eq!(report.matches[0].row.id, "provider-not-registered");
+        assert!(!classifier.prefilter.has_dfa());
+
+        let large = line.repeat(2 * DFA_AFTER / line.len()) + fatal;
+        let expected = Classifier::builtin().unwrap().classify(&large);
+        let mut session = classifier.text_session();
+        session.scan_every(16 << 10);
+        session.compile_at_most(3);
+        for piece in large.as_bytes().chunks(16 << 10) {
+            session.feed(piece);
+            while session.settle() {}
+        }
+        while session.end() {}
+        assert!(classifier.prefilter.has_dfa());
+        assert_eq!(
+            serde_json::to_string(&session.finish()).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
     }
 
     #[test]
