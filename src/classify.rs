@@ -7,6 +7,7 @@
 //! only wire the stages; the session alone decides when a batch is scanned.
 
 use crate::confirm::{Caches, Hit, Patterns};
+use crate::detectors::{self, Seen};
 use crate::error::Error;
 use crate::evidence::error_line;
 use crate::input::{Encoding, Lines, Piece};
@@ -159,9 +160,6 @@ impl FieldReader for Reader<'_> {
         self.patterns.read_fields(p, record, span, self.caches)
     }
 }
-
-/// Whether a set of detectors is compiled yet, and what compiles it.
-type Detectors = (fn() -> bool, fn());
 
 /// One classification in progress.
 pub struct Session<'c> {
@@ -369,31 +367,22 @@ impl<'c> Session<'c> {
             }
         }
         let scan = prefilter.scan(&self.records);
-        if let Some(budget) = self.compile_budget {
-            // The secret and onboarding detectors weigh a whole call's budget per step: a step
-            // compiles only at the start of a call, and ends it.
-            let mut waiting = false;
-            let detectors: [(bool, Detectors); 2] = [
-                (
-                    !scan.secret_records.is_empty(),
-                    (secrets::compiled_yet, secrets::prepare),
-                ),
-                (
-                    !scan.onboarding_records.is_empty(),
-                    (onboarding::compiled_yet, onboarding::prepare),
-                ),
-            ];
-            for (needed, (compiled_yet, prepare)) in detectors {
-                if needed && !compiled_yet() {
-                    if self.compile_left == budget {
-                        prepare();
-                        self.compile_left = 0;
-                        waiting |= !compiled_yet();
-                    } else {
-                        waiting = true;
-                    }
-                }
-            }
+        if self.compile_budget.is_some() {
+            // A detector counts as one pattern, and the detectors the batch needs come first.
+            let seen = |records: &[(usize, Seen)]| records.iter().fold(0, |all, r| all | r.1);
+            let (compiled, secrets_wait) = detectors::compile_some(
+                secrets::detectors(),
+                seen(&scan.secret_records),
+                self.compile_left,
+            );
+            self.compile_left -= compiled;
+            let (compiled, onboarding_waits) = detectors::compile_some(
+                onboarding::detectors(),
+                seen(&scan.onboarding_records),
+                self.compile_left,
+            );
+            self.compile_left -= compiled;
+            let waiting = secrets_wait || onboarding_waits;
             let mut wanted: Vec<usize> = scan.candidates.iter().map(|c| c.pattern).collect();
             wanted.sort_unstable();
             wanted.dedup();
@@ -404,12 +393,12 @@ impl<'c> Session<'c> {
                 return;
             }
         }
-        for &r in &scan.secret_records {
-            self.find_secrets(r);
+        for &(r, seen) in &scan.secret_records {
+            self.find_secrets(r, seen);
         }
         self.occurrences.add_line_after(&self.records);
-        for &r in &scan.onboarding_records {
-            onboarding::read_record(&self.records.lines(r), &mut self.onboarding);
+        for &(r, seen) in &scan.onboarding_records {
+            onboarding::read_record(&self.records.lines(r), seen, &mut self.onboarding);
         }
         // Pattern by pattern, each over every record that needs it: one pattern's states stay
         // in the processor's cache while it runs, where record by record every pattern's would
@@ -476,9 +465,10 @@ impl<'c> Session<'c> {
         self.records.drain_complete();
     }
 
-    /// Finds the secrets in record `r`, lists them, and marks them for masking.
-    fn find_secrets(&mut self, r: usize) {
-        let found = secrets::find(self.records.pasted(r));
+    /// Finds the secrets in record `r` (which holds the triggers `seen`), lists them, and marks
+    /// them for masking.
+    fn find_secrets(&mut self, r: usize, seen: Seen) {
+        let found = secrets::find_where(self.records.pasted(r), seen);
         if found.is_empty() {
             return;
         }

@@ -25,6 +25,7 @@ mod builtin;
 pub mod bundle;
 mod classify;
 mod confirm;
+mod detectors;
 mod error;
 mod evidence;
 mod input;
@@ -70,10 +71,14 @@ pub use ruleset::{
 pub use samples::{SampleFailure, check_samples};
 pub use secrets::MASK as SECRET_MASK;
 
-/// Whether the secret and the onboarding detectors are compiled yet in this process (tests).
+/// How many of the secret and of the onboarding detectors are compiled yet in this process
+/// (tests).
 #[doc(hidden)]
-pub fn detectors_compiled() -> (bool, bool) {
-    (secrets::compiled_yet(), onboarding::compiled_yet())
+pub fn detectors_compiled() -> (usize, usize) {
+    (
+        detectors::compiled_count(secrets::detectors()),
+        detectors::compiled_count(onboarding::detectors()),
+    )
 }
 
 /// Every kind of secret the engine recognises, with its name and what to do if a log holding

@@ -2,28 +2,37 @@
 //! region, service principal and resource name, from `azcmagent connect`'s flags, `azcmagent
 //! show`'s fields and resource ids. The page fills the fixes' `<rg>`, `<region>`… with them.
 //!
-//! As for secrets, the prefilter's one pass picks the records worth reading ([`TRIGGERS`]); a
-//! value read later replaces an earlier one (the last attempt is the one that failed).
+//! As for secrets, the prefilter's one pass picks the records worth reading ([`TRIGGERS`]), and
+//! each is read with the detectors whose triggers it holds ([`crate::detectors`]); a value read
+//! later replaces an earlier one (the last attempt is the one that failed).
 
+use crate::detectors::{Detector, Seen};
 use crate::records::RecordLines;
 use crate::report::Onboarding;
-use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use std::sync::OnceLock;
 
 /// Text whose presence (any case) makes a record worth reading.
-pub const TRIGGERS: [&str; 8] = [
+pub const TRIGGERS: [&str; 15] = [
     "tenant",
+    "microsoftonline.com/",
     "subscription",
     "service-principal-id",
     "serviceprincipalid",
+    "service_principal",
+    "serviceprincipal_id",
     "resource-group",
     "resourcegroup",
     "resource group",
     "location",
+    "resource-name",
+    "machinename",
+    "resource name",
+    "hybridcompute/machines/",
 ];
 
+/// The value a detector reads.
 #[derive(Clone, Copy)]
-enum Field {
+pub enum Field {
     Tenant,
     Subscription,
     ServicePrincipal,
@@ -41,99 +50,95 @@ const NAME: &str = r"([A-Za-z0-9_.()]{1,90}(?:-[A-Za-z0-9_.()]{1,90}){0,20})";
 /// character names cannot hold (`rg;rm`) is no value at all.
 const END: &str = r#"(?:[/\\"'\s,?#&:\]}]|--|$)"#;
 
-fn detectors() -> Vec<(Field, String)> {
+/// Each detector: the field it reads, the triggers every match of it holds, its pattern.
+fn list() -> Vec<(Field, &'static [&'static str], String)> {
     vec![
         (
             Field::Tenant,
+            &["tenant"],
             format!(r"(?i)(?:--tenant-id|-TenantId\b|\btenant[ _]?id){SEP}{GUID}"),
         ),
-        (Field::Tenant, format!(r"(?i)login\.microsoftonline\.com/{GUID}")),
+        (
+            Field::Tenant,
+            &["microsoftonline.com/"],
+            format!(r"(?i)login\.microsoftonline\.com/{GUID}"),
+        ),
         (
             Field::Subscription,
+            &["subscription"],
             format!(r"(?i)(?:--subscription-id|-SubscriptionId\b|\bsubscription[ _]?id){SEP}{GUID}"),
         ),
-        (Field::Subscription, format!(r"(?i)/subscriptions/{GUID}")),
+        (
+            Field::Subscription,
+            &["subscription"],
+            format!(r"(?i)/subscriptions/{GUID}"),
+        ),
         (
             Field::ServicePrincipal,
+            &["service-principal-id", "serviceprincipalid", "service_principal", "serviceprincipal_id"],
             format!(r"(?i)(?:--service-principal-id|-ServicePrincipalId\b|\bservice_?principal_?id){SEP}{GUID}"),
         ),
         (
             Field::ResourceGroup,
+            &["resource-group", "resourcegroup", "resource group"],
             format!(r"(?i)(?:--resource-group|-ResourceGroupName\b|\bResource Group Name|\bresourceGroup(?:Name)?\b){SEP}{NAME}{END}"),
         ),
-        (Field::ResourceGroup, format!(r"(?i)/resourceGroups/{NAME}{END}")),
+        (
+            Field::ResourceGroup,
+            &["resourcegroup"],
+            format!(r"(?i)/resourceGroups/{NAME}{END}"),
+        ),
         (
             Field::Location,
+            &["location"],
             r#"(?i)(?:(?:--location|-Location\b)(?:\s*=\s*|\s+)|(?m:^)\s*Location\s*:\s*|[?&]location=|"location\\?"\s*:\s*\\?")(?:"([^"\r\n]{2,40})"|'([^'\r\n]{2,40})'|([a-z][a-z0-9]{2,30})\b)"#
                 .to_string(),
         ),
         (
             Field::ResourceName,
+            &["resource-name", "machinename", "resource name"],
             format!(r"(?i)(?:--resource-name|-MachineName\b|\bResource Name){SEP}{NAME}{END}"),
         ),
         (
             Field::ResourceName,
+            &["hybridcompute/machines/"],
             format!(r"(?i)/providers/Microsoft\.HybridCompute/machines/{NAME}{END}"),
         ),
     ]
 }
 
-/// Every detector at once: one pass says which of them match a line at all.
-static ANY: OnceLock<RegexSet> = OnceLock::new();
-/// Each detector, to read the value of those that match.
-static EACH: OnceLock<Vec<(Field, Regex)>> = OnceLock::new();
+static DETECTORS: OnceLock<Vec<Detector<Field>>> = OnceLock::new();
 
-/// Whether the detectors are compiled yet (they compile the first time a record may name the
-/// onboarding; the page spreads such first-use work over its turns).
-pub fn compiled_yet() -> bool {
-    ANY.get().is_some() && EACH.get().is_some()
-}
-
-/// Compiles the next half of the detectors (the set that finds them all, then each one): in
-/// the browser each half is about as much compiling as one call should hold.
-pub fn prepare() {
-    if ANY.get().is_none() {
-        any();
-    } else {
-        each();
-    }
-}
-
-fn any() -> &'static RegexSet {
-    ANY.get_or_init(|| {
-        RegexSetBuilder::new(detectors().iter().map(|(_, p)| p))
-            .unicode(false)
-            .build()
-            .expect("the onboarding detectors are valid")
-    })
-}
-
-fn each() -> &'static [(Field, Regex)] {
-    EACH.get_or_init(|| {
-        detectors()
+/// The detectors, each compiled the first time a record holding one of its triggers needs it.
+pub fn detectors() -> &'static [Detector<Field>] {
+    DETECTORS.get_or_init(|| {
+        list()
             .into_iter()
-            .map(|(field, p)| {
-                let regex = RegexBuilder::new(&p).unicode(false).build();
-                (field, regex.expect("the onboarding detectors are valid"))
-            })
+            .map(|(field, triggers, p)| Detector::new(field, triggers, &TRIGGERS, p))
             .collect()
     })
 }
 
-/// Reads the values a record names, line by line: a record joins its wrapped lines without a
-/// separator, which would glue a name to the next line's first word.
-pub fn read_record(record: &RecordLines<'_>, into: &mut Onboarding) {
+/// Reads the values a record holding the triggers `seen` names, line by line: a record joins
+/// its wrapped lines without a separator, which would glue a name to the next line's first word.
+pub fn read_record(record: &RecordLines<'_>, seen: Seen, into: &mut Onboarding) {
     for (i, &(start, _)) in record.lines.iter().enumerate() {
         let end = record.lines.get(i + 1).map_or(record.end, |l| l.0);
-        read(&record.text[start..end], into);
+        read_where(&record.text[start..end], seen, into);
     }
 }
 
 /// Reads the values `text` (one line) names into `into`, each replacing what was there.
+#[cfg(test)]
 pub fn read(text: &str, into: &mut Onboarding) {
+    read_where(text, crate::detectors::EVERY, into);
+}
+
+/// [`read`] with only the detectors whose triggers are among those `seen`.
+fn read_where(text: &str, seen: Seen, into: &mut Onboarding) {
     let bytes = text.as_bytes();
-    for d in any().matches(bytes).iter() {
-        let (field, regex) = &each()[d];
+    for d in detectors().iter().filter(|d| d.runs_on(seen)) {
+        let (field, regex) = (d.kind, d.regex());
         // The last match, found without capture groups (the fast path), then read once.
         let Some(last) = regex.find_iter(bytes).last() else {
             continue;

@@ -7,6 +7,7 @@
 //! level holding a weak signal (`failed`, `denied`...). Weak signals are everyday words, so they
 //! have their own automaton and are looked for only in records without a level.
 
+use crate::detectors::Seen;
 use crate::error::Error;
 use crate::records::RecordBuffer;
 use crate::report::Level;
@@ -56,10 +57,10 @@ struct Target {
     patterns: Vec<usize>,
     strong: bool,
     platform: Option<Platform>,
-    /// Text that may come with a secret ([`crate::secrets::TRIGGERS`]).
-    secret: bool,
-    /// Text that may name where the machine is onboarded ([`crate::onboarding::TRIGGERS`]).
-    onboarding: bool,
+    /// Which secret triggers this literal is ([`crate::secrets::TRIGGERS`], one bit each).
+    secret: Seen,
+    /// Which onboarding triggers ([`crate::onboarding::TRIGGERS`]).
+    onboarding: Seen,
 }
 
 /// Where a pattern's anchors may be listed in one record: beyond this many, it runs on the
@@ -85,10 +86,11 @@ pub struct Scan {
     pub error_records: Vec<usize>,
     /// Platform signals seen: Windows, Linux.
     pub platform_hits: [u64; 2],
-    /// Records that may hold a secret, in order.
-    pub secret_records: Vec<usize>,
-    /// Records that may name the onboarding's tenant, subscription, region..., in order.
-    pub onboarding_records: Vec<usize>,
+    /// Records that may hold a secret, in order, with the secret triggers each holds.
+    pub secret_records: Vec<(usize, Seen)>,
+    /// Records that may name the onboarding's tenant, subscription, region..., in order, with
+    /// the onboarding triggers each holds.
+    pub onboarding_records: Vec<(usize, Seen)>,
 }
 
 impl Prefilter {
@@ -134,11 +136,11 @@ impl Prefilter {
         for t in strong {
             targets[t].strong = true;
         }
-        for t in secret {
-            targets[t].secret = true;
+        for (i, t) in secret.into_iter().enumerate() {
+            targets[t].secret |= 1 << i;
         }
-        for t in onboarding {
-            targets[t].onboarding = true;
+        for (i, t) in onboarding.into_iter().enumerate() {
+            targets[t].onboarding |= 1 << i;
         }
         for (t, p) in platform {
             targets[t].platform = Some(p);
@@ -197,8 +199,8 @@ impl Prefilter {
         let mut counts: Vec<usize> = Vec::new();
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         let mut strong = vec![false; upto];
-        let mut secret = vec![false; upto];
-        let mut onboarding = vec![false; upto];
+        let mut secret: Vec<Seen> = vec![0; upto];
+        let mut onboarding: Vec<Seen> = vec![0; upto];
         let mut record = 0;
         let automaton = self.dfa.get().and_then(Option::as_ref);
         for m in automaton
@@ -246,8 +248,15 @@ impl Prefilter {
         scan.sites = found.into_iter().map(|(_, s, e)| s..e).collect();
         scan.candidates
             .sort_unstable_by_key(|c| (c.pattern, c.record));
-        scan.secret_records = (0..upto).filter(|&r| secret[r]).collect();
-        scan.onboarding_records = (0..upto).filter(|&r| onboarding[r]).collect();
+        let seen = |triggers: Vec<Seen>| -> Vec<(usize, Seen)> {
+            triggers
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, t)| t != 0)
+                .collect()
+        };
+        scan.secret_records = seen(secret);
+        scan.onboarding_records = seen(onboarding);
         scan.error_records = (0..upto)
             .filter(|&r| {
                 let level = buffer.level(r);
@@ -286,8 +295,8 @@ mod tests {
         Vec<Range<usize>>,
         Vec<usize>,
         [u64; 2],
-        Vec<usize>,
-        Vec<usize>,
+        Vec<(usize, Seen)>,
+        Vec<(usize, Seen)>,
     );
 
     fn found(scan: Scan) -> Found {

@@ -3,12 +3,13 @@
 //! leaves the engine.
 //!
 //! Which records can hold a secret is decided by the prefilter's one pass ([`TRIGGERS`]); only
-//! those records are searched with the detectors below. The detectors are engine mechanics, like
+//! those records are searched, each with the detectors below whose triggers it holds
+//! ([`crate::detectors`]). The detectors are engine mechanics, like
 //! normalising, so they live here rather than in `rules/`; each kind's advice cites its source.
 
+use crate::detectors::{Detector, Seen};
 use crate::evidence::{ceil_boundary, floor_boundary};
 use crate::report::SecretKindInfo;
-use regex::bytes::{Regex, RegexBuilder};
 use std::sync::OnceLock;
 
 /// What replaces a secret's value wherever the engine shows text.
@@ -17,9 +18,10 @@ pub const MASK: &str = "<secret hidden>";
 pub const MAX_LISTED: usize = 100;
 
 /// Text whose presence (any case) makes a record worth searching for secrets.
-pub const TRIGGERS: [&str; 17] = [
+pub const TRIGGERS: [&str; 18] = [
     "secret",
     "password",
+    "passwd",
     "pwd=",
     "azcmagent",
     "--service-principal",
@@ -150,89 +152,106 @@ pub struct Found {
 const VALUE: &str = r#"(?:\\"([^"\\]+)\\"|"([^"]+)"?|'([^']+)'?|([^\s"'`\\,;&]+))"#;
 
 /// `(kind, pattern)`: the secret's value is the first group that matched.
-fn detectors() -> Vec<(usize, String)> {
+/// Each detector: the kind it finds, the triggers every match of it holds, its pattern.
+fn list() -> Vec<(usize, &'static [&'static str], String)> {
     let v = VALUE;
     vec![
         // azcmagent connect/disconnect --service-principal-secret, and its `-p` short form.
         (
             0,
+            &["secret"],
             format!(r"(?i)--service-principal-secret(?:\s*=\s*|\s+){v}"),
         ),
         (
             0,
+            &["azcmagent"],
             format!(r"(?i)\bazcmagent(?:\.exe)?\b.*?\s-p(?:\s*=\s*|\s+){v}"),
         ),
         // `az login --service-principal -u <app> -p <secret>`.
         (
             0,
+            &["--service-principal"],
             format!(r"(?i)--service-principal\b.*?\s(?:-p|--password)(?:\s*=\s*|\s+){v}"),
         ),
         // The onboarding scripts' variables and parameters, and a `--config` file's key.
         (
             0,
+            &["secret"],
             format!(r"(?i)\$?\b(?:service_?principal_?(?:client_?)?secret|sp_?secret)\s*=\s*{v}"),
         ),
         (
             0,
+            &["secret"],
             format!(r"(?i)(?:^|\s)-ServicePrincipal(?:Client)?Secret\s+{v}"),
         ),
         (
             0,
+            &["secret"],
             format!(r#"(?i)\\?"service-principal-secret\\?"\s*:\s*{v}"#),
         ),
         // A token request's form body or a JSON configuration.
-        (1, format!(r#"(?i)\bclient_?secret\\?["']?\s*[:=]\s*{v}"#)),
-        (2, format!(r"(?i)--access-token(?:\s*=\s*|\s+){v}")),
-        (2, format!(r#"(?i)\baccess_?token\\?["']?\s*[:=]\s*{v}"#)),
-        (3, format!(r#"(?i)\brefresh_?token\\?["']?\s*[:=]\s*{v}"#)),
-        (2, r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)".to_string()),
+        (
+            1,
+            &["secret"],
+            format!(r#"(?i)\bclient_?secret\\?["']?\s*[:=]\s*{v}"#),
+        ),
+        (
+            2,
+            &["access-token"],
+            format!(r"(?i)--access-token(?:\s*=\s*|\s+){v}"),
+        ),
+        (
+            2,
+            &["access_token", "accesstoken"],
+            format!(r#"(?i)\baccess_?token\\?["']?\s*[:=]\s*{v}"#),
+        ),
+        (
+            3,
+            &["refresh_token", "refreshtoken"],
+            format!(r#"(?i)\brefresh_?token\\?["']?\s*[:=]\s*{v}"#),
+        ),
+        (
+            2,
+            &["bearer"],
+            r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)".to_string(),
+        ),
         (
             4,
+            &["eyj"],
             r"\b(eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)".to_string(),
         ),
-        (5, r#"(?i)[?&]sig=([^&\s"'\\#]{8,})"#.to_string()),
+        (5, &["sig="], r#"(?i)[?&]sig=([^&\s"'\\#]{8,})"#.to_string()),
         (
             6,
+            &["accountkey", "sharedaccesskey"],
             r#"(?i)\b(?:AccountKey|SharedAccessKey)=([^;\s"'\\]{16,})"#.to_string(),
         ),
         (
             7,
+            &["@"],
             r#"(?i)\b[a-z][a-z0-9+.-]*://[^\s/?#@:"'\\]+:([^\s/?#@"'\\]+)@"#.to_string(),
         ),
         (
             8,
+            &["password", "passwd", "pwd="],
             r#"(?i)\b(?:password|passwd|pwd)=([^\s;&"'\\]+)"#.to_string(),
         ),
         (
             9,
+            &["private key"],
             r"(?s)-----BEGIN[A-Z0-9 ]* PRIVATE KEY-----(.+?)(?:-----END|\z)".to_string(),
         ),
     ]
 }
 
-static DETECTORS: OnceLock<Vec<(usize, Regex)>> = OnceLock::new();
+static DETECTORS: OnceLock<Vec<Detector<usize>>> = OnceLock::new();
 
-/// Whether the detectors are compiled yet (they compile the first time a record may hold a
-/// secret; the page spreads such first-use work over its turns).
-pub fn compiled_yet() -> bool {
-    DETECTORS.get().is_some()
-}
-
-/// Compiles the detectors now.
-pub fn prepare() {
-    compiled();
-}
-
-fn compiled() -> &'static [(usize, Regex)] {
+/// The detectors, each compiled the first time a record holding one of its triggers needs it.
+pub fn detectors() -> &'static [Detector<usize>] {
     DETECTORS.get_or_init(|| {
-        detectors()
+        list()
             .into_iter()
-            .map(|(kind, p)| {
-                // Bytes and ASCII classes: the build has no Unicode tables, and a value's edges
-                // are widened to character boundaries when it is masked.
-                let regex = RegexBuilder::new(&p).unicode(false).build();
-                (kind, regex.expect("the secret detectors are valid"))
-            })
+            .map(|(kind, triggers, p)| Detector::new(kind, triggers, &TRIGGERS, p))
             .collect()
     })
 }
@@ -240,15 +259,33 @@ fn compiled() -> &'static [(usize, Regex)] {
 /// Every secret value in `text`, in order, overlapping finds merged (the earlier one names the
 /// kind).
 pub fn find(text: &str) -> Vec<Found> {
+    find_where(text, triggers_in(text))
+}
+
+/// The triggers `text` holds: what the prefilter would have seen in it (for text it did not
+/// scan: a field's value, a file's name, a reply).
+fn triggers_in(text: &str) -> Seen {
+    let bytes = text.as_bytes();
+    TRIGGERS.iter().enumerate().fold(0, |seen, (i, t)| {
+        let holds = bytes
+            .windows(t.len())
+            .any(|w| w.eq_ignore_ascii_case(t.as_bytes()));
+        seen | Seen::from(holds) << i
+    })
+}
+
+/// [`find`], running only the detectors whose triggers are among those `seen` in `text`
+/// (the prefilter's: the same secrets, as every match holds one of its detector's triggers).
+pub fn find_where(text: &str, seen: Seen) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
-    for (kind, regex) in compiled() {
-        for caps in regex.captures_iter(text.as_bytes()) {
+    for d in detectors().iter().filter(|d| d.runs_on(seen)) {
+        for caps in d.regex().captures_iter(text.as_bytes()) {
             let Some(value) = caps.iter().skip(1).flatten().next() else {
                 continue;
             };
             if is_secret_value(&String::from_utf8_lossy(value.as_bytes())) {
                 found.push(Found {
-                    kind: *kind,
+                    kind: d.kind,
                     start: value.start(),
                     end: value.end(),
                 });
