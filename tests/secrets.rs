@@ -131,6 +131,24 @@ fn error_lines_and_fields_are_masked_too() {
     assert!(!json(&report).contains("Q8w~Secret"));
 }
 
+/// Each detector runs only on records holding one of its triggers: `passwd=` is one of its own
+/// (a record holding no other trigger once showed such a password in clear).
+#[test]
+fn a_passwd_value_alone_in_its_record_is_masked() {
+    let log =
+        "level=error msg=\"proxy auth failed: connection refused\" user=svc passwd=Hunter2Xyz99";
+    let report = classifier().classify(log);
+    assert_eq!(report.secrets, [found("password", 1)]);
+    assert!(
+        report.error_lines[0]
+            .text
+            .ends_with(&format!("passwd={SECRET_MASK}")),
+        "{}",
+        report.error_lines[0].text
+    );
+    assert!(!json(&report).contains("Hunter2Xyz99"));
+}
+
 /// A rule that captures a whole proxy URL, password included: the field shows it masked.
 #[test]
 fn a_captured_field_holding_a_secret_is_masked() {
