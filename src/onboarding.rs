@@ -22,7 +22,7 @@ pub const TRIGGERS: [&str; 15] = [
     "serviceprincipal_id",
     "resource-group",
     "resourcegroup",
-    "resource group",
+    "resource group name",
     "location",
     "resource-name",
     "machinename",
@@ -80,7 +80,7 @@ fn list() -> Vec<(Field, &'static [&'static str], String)> {
         ),
         (
             Field::ResourceGroup,
-            &["resource-group", "resourcegroup", "resource group"],
+            &["resource-group", "resourcegroup", "resource group name"],
             format!(r"(?i)(?:--resource-group|-ResourceGroupName\b|\bResource Group Name|\bresourceGroup(?:Name)?\b){SEP}{NAME}{END}"),
         ),
         (
