@@ -31,7 +31,7 @@ fn only_the_detectors_a_log_needs_compile_within_the_limit_and_the_answer_is_the
         calls += 1;
     }
     assert!(calls >= 3, "{calls} calls");
-    // The secret triggers `azcmagent`, `secret` and `--service-principal` need 7 of the 18
+    // The secret triggers `azcmagent`, `secret` and `--service-principal` need 7 of the 17
     // secret detectors; `subscription` and `tenant` need 3 of the 10 onboarding ones.
     assert_eq!(detectors_compiled(), (7, 3));
     let report = session.finish();
