@@ -12,10 +12,17 @@ use crate::report::Onboarding;
 use std::sync::OnceLock;
 
 /// Text whose presence (any case) makes a record worth reading.
-pub const TRIGGERS: [&str; 15] = [
-    "tenant",
+pub const TRIGGERS: [&str; 22] = [
+    "tenant-id",
+    "tenantid",
+    "tenant id",
+    "tenant_id",
     "microsoftonline.com/",
-    "subscription",
+    "subscription-id",
+    "subscriptionid",
+    "subscription id",
+    "subscription_id",
+    "/subscriptions/",
     "service-principal-id",
     "serviceprincipalid",
     "service_principal",
@@ -55,7 +62,7 @@ fn list() -> Vec<(Field, &'static [&'static str], String)> {
     vec![
         (
             Field::Tenant,
-            &["tenant"],
+            &["tenant-id", "tenantid", "tenant id", "tenant_id"],
             format!(r"(?i)(?:--tenant-id|-TenantId\b|\btenant[ _]?id){SEP}{GUID}"),
         ),
         (
@@ -65,12 +72,12 @@ fn list() -> Vec<(Field, &'static [&'static str], String)> {
         ),
         (
             Field::Subscription,
-            &["subscription"],
+            &["subscription-id", "subscriptionid", "subscription id", "subscription_id"],
             format!(r"(?i)(?:--subscription-id|-SubscriptionId\b|\bsubscription[ _]?id){SEP}{GUID}"),
         ),
         (
             Field::Subscription,
-            &["subscription"],
+            &["/subscriptions/"],
             format!(r"(?i)/subscriptions/{GUID}"),
         ),
         (

@@ -18,8 +18,12 @@ pub const MASK: &str = "<secret hidden>";
 pub const MAX_LISTED: usize = 100;
 
 /// Text whose presence (any case) makes a record worth searching for secrets.
-pub const TRIGGERS: [&str; 18] = [
+pub const TRIGGERS: [&str; 22] = [
     "secret",
+    "service-principal-secret",
+    "-serviceprincipal",
+    "clientsecret",
+    "client_secret",
     "password",
     "passwd",
     "pwd=",
@@ -159,7 +163,7 @@ fn list() -> Vec<(usize, &'static [&'static str], String)> {
         // azcmagent connect/disconnect --service-principal-secret, and its `-p` short form.
         (
             0,
-            &["secret"],
+            &["--service-principal"],
             format!(r"(?i)--service-principal-secret(?:\s*=\s*|\s+){v}"),
         ),
         (
@@ -181,18 +185,18 @@ fn list() -> Vec<(usize, &'static [&'static str], String)> {
         ),
         (
             0,
-            &["secret"],
+            &["-serviceprincipal"],
             format!(r"(?i)(?:^|\s)-ServicePrincipal(?:Client)?Secret\s+{v}"),
         ),
         (
             0,
-            &["secret"],
+            &["service-principal-secret"],
             format!(r#"(?i)\\?"service-principal-secret\\?"\s*:\s*{v}"#),
         ),
         // A token request's form body or a JSON configuration.
         (
             1,
-            &["secret"],
+            &["clientsecret", "client_secret"],
             format!(r#"(?i)\bclient_?secret\\?["']?\s*[:=]\s*{v}"#),
         ),
         (
