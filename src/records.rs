@@ -178,6 +178,11 @@ impl RecordBuffer {
         self.records[r].level
     }
 
+    /// Whether decoding record `r` changed its text (escapes, ANSI codes...).
+    pub fn decoding_changed(&self, r: usize) -> bool {
+        self.records[r].map.is_some()
+    }
+
     /// The pasted text of record `r`.
     pub fn pasted(&self, r: usize) -> &str {
         let (s, e) = self.records[r].pasted;
@@ -259,18 +264,17 @@ impl RecordBuffer {
     }
 
     /// Forgets the complete records, keeping the one that may still grow (and the last line
-    /// before it, as context).
+    /// before it, as context). With every record complete (a file or the input ended) all go:
+    /// more may follow (the next file), and they must not be scanned twice.
     pub fn drain_complete(&mut self) {
         let upto = self.complete;
-        if upto == self.records.len() {
-            // Everything was scanned at the end of input; nothing follows.
-            return;
-        }
         if let Some(last) = upto.checked_sub(1) {
             self.previous = Some(self.last_line(last).into_owned());
         }
-        let keep_from = self.records[upto].pasted.0;
-        let first_kept_line = self.records[upto].first_line;
+        let (keep_from, first_kept_line) = match self.records.get(upto) {
+            Some(kept) => (kept.pasted.0, kept.first_line),
+            None => (self.pasted.len(), self.lines.len()),
+        };
         self.pasted.drain(..keep_from);
         self.decoded.clear();
         self.records.drain(..upto);

@@ -297,3 +297,47 @@ fn context_lines_stay_in_their_own_log() {
         .expect("line 1");
     assert_eq!((before.file.as_deref(), before.line), (Some("b.log"), 1));
 }
+
+/// The page reads a bundle with a compile limit: a file can end while its last records wait for
+/// patterns, and the next `settle` scans them with nothing left to grow. They must be forgotten
+/// then, or the next file's first batch scans them again (each occurrence, error line and
+/// secret counted twice; found in review, 2026-11-27).
+#[test]
+fn records_scanned_after_their_file_ended_are_not_scanned_again() {
+    let first = format!(
+        "{}{}{}",
+        "time=\"t\" level=fatal msg=\"Failed\" Error=\"The subscription is not registered to use \
+         namespace 'Microsoft.HybridCompute'\"\n\
+         azcmagent connect --service-principal-secret s3cr3t-Value-0123456789abcdef\n",
+        "time=\"t\" level=info msg=\"padding line\"\n".repeat(60),
+        "time=\"t\" level=error msg=\"Failed\" Error=\"x\" azcmagent connect --tenant-id \
+         72f988bf-86f1-41af-91ab-2d7cd011db47\n"
+    );
+    let second = "time=\"t\" level=info msg=\"hello\"\n".repeat(200);
+    let expected = {
+        let mut s = classifier().session();
+        s.begin_file("a.log");
+        s.feed(first.as_bytes());
+        s.begin_file("b.log");
+        s.feed(second.as_bytes());
+        s.finish()
+    };
+    let fresh = Classifier::builtin().unwrap();
+    let mut s = fresh.session();
+    s.scan_every(1024);
+    s.compile_at_most(1);
+    s.begin_file("a.log");
+    s.feed(first.as_bytes());
+    s.begin_file("b.log");
+    while s.settle() {}
+    s.feed(second.as_bytes());
+    while s.settle() {}
+    while s.end() {}
+    let got = s.finish();
+    assert_eq!(got.matches[0].occurrences, 1);
+    assert_eq!(got.secret_count, 1);
+    assert_eq!(
+        serde_json::to_string(&got).unwrap(),
+        serde_json::to_string(&expected).unwrap()
+    );
+}
