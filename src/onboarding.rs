@@ -36,6 +36,8 @@ pub const TRIGGERS: [&str; 22] = [
     "resource name",
     "hybridcompute/machines/",
 ];
+// One bit each in a record's `Seen`.
+const _: () = assert!(TRIGGERS.len() <= crate::detectors::Seen::BITS as usize);
 
 /// The value a detector reads.
 #[derive(Clone, Copy)]

@@ -52,6 +52,9 @@ pub struct Prefilter {
     /// What each literal of the automaton stands for.
     targets: Vec<Target>,
     weak_signals: AhoCorasick,
+    /// The secret and onboarding triggers alone, with what each one is (secret bits,
+    /// onboarding bits), for records whose decoding changed their text (below).
+    pasted_triggers: (AhoCorasick, Vec<(Seen, Seen)>),
     patterns: usize,
 }
 
@@ -149,7 +152,7 @@ impl Prefilter {
         for (t, p) in platform {
             targets[t].platform = Some(p);
         }
-        let automaton = automaton(&literals, AhoCorasickKind::ContiguousNFA)
+        let nfa = automaton(&literals, AhoCorasickKind::ContiguousNFA)
             .or_else(|_| automaton(&literals, AhoCorasickKind::NoncontiguousNFA))
             .map_err(|e| Error::RuleSet {
                 problem: format!("the prefilter cannot be built: {e}"),
@@ -162,12 +165,27 @@ impl Prefilter {
                 problem: format!("the error-line detector cannot be built: {e}"),
                 fix: "report this as a bug".into(),
             })?;
+        // The detectors search a record as pasted, the automaton sees it decoded:
+        // `C:\refresh_token` decodes to `C: efresh_token` (`\r` is a space there). Where decoding
+        // changed a record, its pasted text is searched for the triggers too.
+        let (trigger_literals, trigger_bits): (Vec<&[u8]>, Vec<(Seen, Seen)>) = targets
+            .iter()
+            .zip(&literals)
+            .filter(|(t, _)| t.secret != 0 || t.onboarding != 0)
+            .map(|(t, l)| (l.as_slice(), (t.secret, t.onboarding)))
+            .unzip();
+        let pasted_triggers = automaton(&trigger_literals, AhoCorasickKind::ContiguousNFA)
+            .map_err(|e| Error::RuleSet {
+                problem: format!("the trigger finder cannot be built: {e}"),
+                fix: "report this as a bug".into(),
+            })?;
         Ok(Prefilter {
-            automaton,
+            automaton: nfa,
             dfa: OnceLock::new(),
             literals,
             targets,
             weak_signals,
+            pasted_triggers: (pasted_triggers, trigger_bits),
             patterns: anchors.len(),
         })
     }
@@ -202,12 +220,16 @@ impl Prefilter {
         // The crate's own overlapping search keeps its place in a struct between matches; this
         // loop keeps it in registers (0.8 times the time). Without a prefilter, the only
         // special states of an unanchored search are match states.
+        // A piece at a time, so the list of ends stays small even where every byte ends a match.
         let mut ends = Vec::new();
-        run(dfa, &mut state, text, &mut ends);
-        for (end, state) in ends {
-            for k in 0..dfa.match_len(state) {
-                let literal = dfa.match_pattern(state, k);
-                found(literal.as_usize(), end - dfa.pattern_len(literal), end);
+        for (n, piece) in text.chunks(PIECE).enumerate() {
+            run(dfa, &mut state, piece, &mut ends);
+            for (end, state) in ends.drain(..) {
+                let end = n * PIECE + end;
+                for k in 0..dfa.match_len(state) {
+                    let literal = dfa.match_pattern(state, k);
+                    found(literal.as_usize(), end - dfa.pattern_len(literal), end);
+                }
             }
         }
     }
@@ -277,6 +299,15 @@ impl Prefilter {
         scan.sites = found.into_iter().map(|(_, s, e)| s..e).collect();
         scan.candidates
             .sort_unstable_by_key(|c| (c.pattern, c.record));
+        let (finder, bits) = &self.pasted_triggers;
+        let hidden = |r: usize| buffer.decoding_changed(r) && may_hide_a_trigger(buffer.pasted(r));
+        for r in (0..upto).filter(|&r| hidden(r)) {
+            for m in finder.find_overlapping_iter(buffer.pasted(r)) {
+                let (s, o) = bits[m.pattern().as_usize()];
+                secret[r] |= s;
+                onboarding[r] |= o;
+            }
+        }
         let seen = |triggers: Vec<Seen>| -> Vec<(usize, Seen)> {
             triggers
                 .into_iter()
@@ -297,6 +328,18 @@ impl Prefilter {
         scan
     }
 }
+
+/// Whether decoding `pasted` may have hidden a trigger it holds: only an escape that eats a
+/// letter does that (`\r`, `\n`, `\t` become a space; `\u` and `\x` take hex digits with them,
+/// `crate::normalize`); `\"`, `\\` and `\/` only drop the backslash, which no trigger holds.
+fn may_hide_a_trigger(pasted: &str) -> bool {
+    let bytes = pasted.as_bytes();
+    memchr::memchr_iter(b'\\', bytes)
+        .any(|at| matches!(bytes.get(at + 1), Some(b'n' | b'r' | b't' | b'u' | b'x')))
+}
+
+/// How much text the DFA runs over before its matches are read.
+const PIECE: usize = 64 << 10;
 
 /// Runs `dfa` over `text` from `state`, listing where it is in a match state (an end of one or
 /// more literals). Kept apart from what reads the matches so its few values stay in registers.
@@ -322,8 +365,8 @@ fn run(dfa: &DFA, state: &mut StateID, text: &[u8], ends: &mut Vec<(usize, State
 }
 
 /// Every literal, any case, all matches (overlapping), as an automaton of this kind.
-fn automaton(
-    literals: &[Vec<u8>],
+fn automaton<L: AsRef<[u8]>>(
+    literals: &[L],
     kind: AhoCorasickKind,
 ) -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasick::builder()
@@ -395,19 +438,19 @@ mod tests {
     fn anchors_text() -> String {
         let set = RuleSet::precompiled();
         let (_, anchors) = Patterns::build(&set, false).unwrap();
+        let prefilter = Prefilter::build(&set, &anchors).unwrap();
         let mut text = String::new();
         let mut all = String::new();
-        for (p, pattern) in anchors.iter().enumerate() {
-            for a in pattern.iter() {
-                let a = String::from_utf8_lossy(a);
-                let a = if p % 2 == 0 {
-                    a.to_uppercase()
-                } else {
-                    a.to_string()
-                };
-                text.push_str(&format!("level=error msg=\"x {a} y\"\n"));
-                all.push_str(&a);
-            }
+        // Every literal the automaton holds: anchors, signals, platform signals, triggers.
+        for (i, literal) in prefilter.literals.iter().enumerate() {
+            let literal = String::from_utf8_lossy(literal);
+            let literal = if i % 2 == 0 {
+                literal.to_uppercase()
+            } else {
+                literal.to_string()
+            };
+            text.push_str(&format!("level=error msg=\"x {literal} y\"\n"));
+            all.push_str(&literal);
         }
         text.push_str(&format!("{all}\n{}\n", all.repeat(3)));
         text
@@ -435,13 +478,13 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(64))]
         /// Lines made of anchors, signals and filler, cut and joined anywhere.
         #[test]
-        fn any_mix_of_anchors_scans_the_same(picks in prop::collection::vec((0usize..10_000, 0usize..6), 1..200)) {
+        fn any_mix_of_anchors_scans_the_same(picks in prop::collection::vec((0usize..10_000, 0usize..8), 1..200)) {
             let source = anchors_text();
             let pieces: Vec<&str> = source.split(['"', ' ']).collect();
             let mut text = String::new();
             for (i, sep) in picks {
                 text.push_str(pieces[i % pieces.len()]);
-                text.push_str(["", " ", "\n", "level=fatal ", "AZCM0041 ", "Exit Code "][sep]);
+                text.push_str(["", " ", "\n", "level=fatal ", "AZCM0041 ", "Exit Code ", "C:\\", "\\\""][sep]);
             }
             let (nfa, dfa) = both(&text);
             prop_assert_eq!(nfa, dfa);

@@ -42,6 +42,8 @@ pub const TRIGGERS: [&str; 22] = [
     "sharedaccesskey",
     "@",
 ];
+// One bit each in a record's `Seen`.
+const _: () = assert!(TRIGGERS.len() <= crate::detectors::Seen::BITS as usize);
 
 /// The kinds of secret, with what to do when one was exposed.
 pub const KINDS: [Kind; 10] = [

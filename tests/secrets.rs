@@ -149,6 +149,22 @@ fn a_passwd_value_alone_in_its_record_is_masked() {
     assert!(!json(&report).contains("Hunter2Xyz99"));
 }
 
+/// Detectors search the text as pasted, but the prefilter sees it decoded, where `\r`, `\t` and
+/// `\n` are spaces: `C:\refresh_token=…` decodes to `C: efresh_token=…`. The triggers of such a
+/// record are looked for in its pasted text too (found in review, 2026-11-27).
+#[test]
+fn a_trigger_that_decoding_breaks_still_runs_its_detector() {
+    let log = "time=\"t\" level=error msg=\"token cache C:\\refresh_token=AbCdEf0123456789XyZq check failed\"\n\
+               time=\"t\" level=error msg=\"read C:\\tenant_id=72f988bf-86f1-41af-91ab-2d7cd011db47 failed\"";
+    let report = classifier().classify(log);
+    assert_eq!(report.secrets, [found("refresh-token", 1)]);
+    assert!(!json(&report).contains("AbCdEf0123456789XyZq"));
+    assert_eq!(
+        report.onboarding.tenant_id.as_deref(),
+        Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+    );
+}
+
 /// A rule that captures a whole proxy URL, password included: the field shows it masked.
 #[test]
 fn a_captured_field_holding_a_secret_is_masked() {

@@ -69,6 +69,7 @@ fn match_without_a_trigger(source: &str, triggers: &[&str], before: Option<u8>) 
         }
         for &b in &bytes {
             let next = dfa.next_state(&mut cache, state, b).unwrap();
+            assert!(!next.is_quit(), "the walk cannot decide `{source}`");
             if next.is_match() {
                 // A match ended before `b`, and no trigger was complete there.
                 return Some(String::from_utf8_lossy(&path).into());
