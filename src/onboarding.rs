@@ -53,8 +53,11 @@ pub enum Field {
 const GUID: &str = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
 /// Between a name and its value: `--flag value`, `Name : value`, `"name": "value"`, `name=value`.
 const SEP: &str = r#"\\?["']?(?:\s*[=:]\s*|\s+)\\?["']?"#;
-/// A resource group or machine name; a run of dashes (a table rule, a separator) ends it.
-const NAME: &str = r"([A-Za-z0-9_.()]{1,90}(?:-[A-Za-z0-9_.()]{1,90}){0,20})";
+/// A resource group or machine name (Azure allows 90 characters); a run of dashes (a table
+/// rule, a separator) ends it. Written as 90 steps of a character or a dash and a character,
+/// not as 21 dash-separated runs of up to 90: the same names, but a fifth of the automaton, which
+/// took 1-2 ms to compile natively and most of a first answer's time in a fresh browser page.
+const NAME: &str = r"([A-Za-z0-9_.()](?:[A-Za-z0-9_.()]|-[A-Za-z0-9_.()]){0,89})";
 /// What may follow a name (a separator, a quote, a run of dashes): a value cut short by a
 /// character names cannot hold (`rg;rm`) is no value at all.
 const END: &str = r#"(?:[/\\"'\s,?#&:\]}]|--|$)"#;

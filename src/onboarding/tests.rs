@@ -97,3 +97,21 @@ fn a_name_cut_short_by_a_character_names_cannot_hold_is_no_value() {
         (some("rg-arc"), some("web01"))
     );
 }
+
+/// Azure allows 90 characters in a resource group's name, dashes as often as it likes: such a
+/// name is read whole; a longer run of name characters is no name at all.
+#[test]
+fn a_name_of_ninety_characters_is_read_whole_with_any_number_of_dashes() {
+    let dashed = "a-".repeat(44) + "zz";
+    assert_eq!(dashed.len(), 90);
+    let plain = "r".repeat(90);
+    for name in [&dashed, &plain] {
+        let got = read_all(&[&format!(
+            "azcmagent connect --resource-group {name} --location x"
+        )]);
+        assert_eq!(got.resource_group.as_deref(), Some(name.as_str()));
+    }
+    let too_long = "r".repeat(200);
+    let got = read_all(&[&format!("--resource-group {too_long} --location x")]);
+    assert_eq!(got.resource_group, None);
+}
