@@ -11,7 +11,7 @@
 //               {id, stop}                    drop run `id` at its next turn
 // Messages out: {id, progress, total} at each turn, then {id, report} or {id, error}.
 import { initSync, prepare } from 'arc-triage-wasm';
-import { setMemory, analyseHere } from './slices.js';
+import { setMemory, analyseHere, WORKER_SLICE_BYTES } from './slices.js';
 
 /** Runs not yet answered: id → `{controller, parts}`. */
 const runs = new Map();
@@ -49,7 +49,7 @@ async function answer(id, run, input) {
   run.parts = [];
   const onProgress = (progress, total) => self.postMessage({ id, progress, total });
   try {
-    const report = await analyseHere(input, { signal: run.controller.signal, onProgress });
+    const report = await analyseHere(input, { signal: run.controller.signal, onProgress, slice: WORKER_SLICE_BYTES });
     self.postMessage({ id, report });
   } catch (e) {
     // A stopped run was answered on the page already.
