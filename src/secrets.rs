@@ -10,6 +10,7 @@
 use crate::detectors::{Detector, Seen};
 use crate::evidence::{ceil_boundary, floor_boundary};
 use crate::report::SecretKindInfo;
+use aho_corasick::AhoCorasick;
 use std::sync::OnceLock;
 
 /// What replaces a secret's value wherever the engine shows text.
@@ -269,15 +270,21 @@ pub fn find(text: &str) -> Vec<Found> {
 }
 
 /// The triggers `text` holds: what the prefilter would have seen in it (for text it did not
-/// scan: a field's value, a file's name, a reply).
+/// scan: a field's value, a file's name, a whole log being redacted), in one pass.
 fn triggers_in(text: &str) -> Seen {
-    let bytes = text.as_bytes();
-    TRIGGERS.iter().enumerate().fold(0, |seen, (i, t)| {
-        let holds = bytes
-            .windows(t.len())
-            .any(|w| w.eq_ignore_ascii_case(t.as_bytes()));
-        seen | Seen::from(holds) << i
-    })
+    static FINDER: OnceLock<AhoCorasick> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| {
+        let finder = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(TRIGGERS);
+        finder.expect("the triggers are valid")
+    });
+    // Overlapping: `secret` inside `client_secret` is a trigger of its own.
+    let mut seen = 0;
+    for m in finder.find_overlapping_iter(text) {
+        seen |= 1 << m.pattern().as_usize();
+    }
+    seen
 }
 
 /// [`find`], running only the detectors whose triggers are among those `seen` in `text`
