@@ -79,9 +79,7 @@ impl LazyRegex {
             compiled: OnceLock::new(),
         };
         if eager {
-            let regex = Matcher::for_pattern(source)?;
-            regex.field_reader().map_err(str::to_owned)?;
-            let _ = lazy.compiled.set(Some(regex));
+            let _ = lazy.compiled.set(Some(Matcher::for_pattern(source)?));
         }
         Ok(lazy)
     }
@@ -102,17 +100,6 @@ impl LazyRegex {
         self.compiled
             .get_or_init(|| Matcher::for_pattern(&self.source).ok())
             .as_ref()
-    }
-}
-
-impl CompiledPattern {
-    /// Whether it is compiled, with its field reader if it reads fields (built the first time
-    /// a value is read otherwise: [`Patterns::compile_some`] builds it under the limit).
-    fn ready(&self) -> bool {
-        // A pattern that cannot compile has been tried: it is as ready as it will be.
-        self.regex.tried()
-            && (self.fields.is_empty()
-                || self.regex.compiled().is_none_or(Matcher::has_field_reader))
     }
 }
 
@@ -186,14 +173,15 @@ impl Patterns {
     }
 
     /// Compiles up to `max` of `wanted` (pattern indices, each once) that are not compiled
-    /// yet, their `unless` and, if they read fields, their field reader with them: everything
-    /// confirming and reading them may need, so that no later step of the call builds more.
-    /// Returns how many it compiled and how many are left.
+    /// yet, with their `unless`: everything confirming them and reading their values may need,
+    /// so that no later step of the call builds more. Returns how many it compiled and how
+    /// many are left.
     pub fn compile_some(&self, wanted: &[usize], max: usize) -> (usize, usize) {
         let (mut compiled, mut left) = (0, 0);
         for &p in wanted {
             let pattern = &self.patterns[p];
-            if pattern.ready() {
+            // A pattern that cannot compile has been tried: it is as ready as it will be.
+            if pattern.regex.tried() {
                 continue;
             }
             if compiled == max {
@@ -201,18 +189,15 @@ impl Patterns {
                 continue;
             }
             compiled += 1;
-            let matcher = pattern.regex.get();
-            if !pattern.fields.is_empty() {
-                matcher.map(Matcher::field_reader);
-            }
+            pattern.regex.get();
             pattern.unless.as_ref().map(LazyRegex::get);
         }
         (compiled, left)
     }
 
-    /// How many patterns are compiled so far, each with its field reader if it reads fields.
+    /// How many patterns are compiled so far.
     pub fn compiled(&self) -> usize {
-        self.patterns.iter().filter(|p| p.ready()).count()
+        self.patterns.iter().filter(|p| p.regex.tried()).count()
     }
 
     /// How many patterns are compiled so far, and how many there are.
@@ -323,10 +308,7 @@ impl Patterns {
 
 /// The values of `names` in one match's captures, whitespace runs made single spaces, empty
 /// ones left out.
-fn values(names: &[String], record: &[u8], captures: Option<&Captures>) -> Vec<(String, String)> {
-    let Some(captures) = captures else {
-        return Vec::new();
-    };
+fn values(names: &[String], record: &[u8], captures: &Captures) -> Vec<(String, String)> {
     (names.iter())
         .filter_map(|name| {
             let span = captures.get_group_by_name(name)?;

@@ -213,7 +213,7 @@ impl Both {
                 .unwrap();
             (spans.into_iter())
                 .map(|whole| {
-                    let captures = self.matcher.captures(&mut cache, hay, whole).unwrap();
+                    let captures = self.matcher.captures(&mut cache, hay, whole);
                     let values = (names.iter())
                         .map(|n| captures.get_group_by_name(n).map(|s| hay[s].to_vec()))
                         .collect();

@@ -16,19 +16,20 @@
 //! kilobytes per record at most (tested: `tests/cost.rs`).
 //!
 //! The captured values are read afterwards on the match's own span, which bounded gaps keep
-//! short, so that second engine's cost is bounded by the match, not the record. It is built
-//! the first time a value is read: most patterns' values never are (a rule's fields are read
-//! from the hits that decide them, [`crate::occurrences`]), and building it was two thirds of
-//! a pattern's first use.
+//! short, so that second engine's cost is bounded by the match, not the record. It runs on the
+//! match finder's own forward NFA, which keeps the capture groups: a bounded backtracker where
+//! the span fits its memory, else a PikeVM, both leftmost-first like the finder. So it costs
+//! nothing to build; a `meta` regex of its own compiled the pattern a second time and tried
+//! each of its engines, a third of a small paste's first answer.
 
 use regex_automata::hybrid::regex::{Cache as FindCache, Regex as FindRegex};
-use regex_automata::meta::Regex as FieldRegex;
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::util::captures::Captures;
-use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, Span, hybrid, meta, nfa::thompson};
-use regex_syntax::hir::Hir;
+use regex_automata::{Anchored, Input, MatchKind, Span, hybrid, nfa::thompson};
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// Bytes of DFA states one pattern may build for one input (per search direction).
 pub const STATE_BUDGET: usize = 1 << 20;
@@ -39,10 +40,10 @@ pub const MAX_GIVE_UPS: u32 = 2;
 #[derive(Debug)]
 pub struct Matcher {
     find: FindRegex,
-    /// The field reader, built from `hir` when a value is first read.
-    fields: OnceLock<Result<FieldRegex, String>>,
-    hir: Hir,
-    size_limit: usize,
+    /// The field reader, on `find`'s forward NFA: the backtracker for the spans it can hold.
+    backtrack: BoundedBacktracker,
+    /// ... and the PikeVM for longer ones.
+    pikevm: PikeVM,
     /// The most non-whitespace bytes a match holds ([`super::reach`]); `None` if unbounded.
     reach: Option<usize>,
     /// Working memory of finished inputs, reset before it is used again: allocating it costs
@@ -54,8 +55,16 @@ pub struct Matcher {
 pub struct MatchCache {
     find: FindCache,
     /// Made when a value is first read.
-    captures: Option<Captures>,
+    fields: Option<FieldCache>,
     give_ups: u32,
+}
+
+/// The field reader's working memory.
+struct FieldCache {
+    captures: Captures,
+    backtrack: backtrack::Cache,
+    /// Made when a span first needs the PikeVM.
+    pikevm: Option<pikevm::Cache>,
 }
 
 /// The budget ran out on this text: it was not checked against the pattern.
@@ -66,15 +75,8 @@ impl Matcher {
     /// Compiles a prepared pattern ([`crate::pattern::prepare`]); `size_limit` bounds each
     /// compiled automaton.
     pub fn new(prepared: &str, size_limit: usize) -> Result<Matcher, String> {
-        let syntax = syntax::Config::new()
-            .case_insensitive(true)
-            .unicode(false)
-            .utf8(false);
-        let thompson = thompson::Config::new()
-            .utf8(false)
-            .nfa_size_limit(Some(size_limit));
-        // Parsed once for the field reader and the reach; its errors say what is wrong with the
-        // pattern's syntax.
+        // Parsed once: the reach, both directions' automata and the field reader come from it.
+        // Its errors say what is wrong with the pattern's syntax.
         let hir = regex_syntax::ParserBuilder::new()
             .case_insensitive(true)
             .unicode(false)
@@ -82,24 +84,46 @@ impl Matcher {
             .build()
             .parse(prepared)
             .map_err(|e| e.to_string())?;
+        let thompson = thompson::Config::new()
+            .utf8(false)
+            .nfa_size_limit(Some(size_limit));
+        let compile = |config: thompson::Config| {
+            (thompson::Compiler::new().configure(config))
+                .build_from_hir(&hir)
+                .map_err(|e| too_large(&e))
+        };
+        // The forward NFA keeps the capture groups, for the field reader; the lazy DFA steps
+        // over them. The reverse one finds where a match ends, so it needs none.
+        let forward = compile(thompson.clone())?;
+        let reverse = compile(thompson.reverse(true).which_captures(WhichCaptures::None))?;
+        let dfa = hybrid::dfa::Config::new()
+            .cache_capacity(STATE_BUDGET)
+            .minimum_cache_clear_count(Some(0))
+            .minimum_bytes_per_state(None);
+        let lazy = |config: hybrid::dfa::Config, nfa: thompson::NFA| {
+            (hybrid::dfa::Builder::new().configure(config))
+                .build_from_nfa(nfa)
+                .map_err(|e| too_large(&e))
+        };
+        // The two lazy DFAs as `hybrid::regex::Builder` configures them.
+        let reverse_dfa = dfa
+            .clone()
+            .prefilter(None)
+            .specialize_start_states(false)
+            .match_kind(MatchKind::All);
         let find = FindRegex::builder()
-            .syntax(syntax)
-            .thompson(thompson)
-            .dfa(
-                hybrid::dfa::Config::new()
-                    .cache_capacity(STATE_BUDGET)
-                    .minimum_cache_clear_count(Some(0))
-                    .minimum_bytes_per_state(None),
-            )
-            .build(prepared)
+            .build_from_dfas(lazy(dfa, forward.clone())?, lazy(reverse_dfa, reverse)?);
+        let backtrack = BoundedBacktracker::builder()
+            .build_from_nfa(forward.clone())
             .map_err(|e| too_large(&e))?;
-        let reach = super::reach::of(&hir);
+        let pikevm = PikeVM::builder()
+            .build_from_nfa(forward)
+            .map_err(|e| too_large(&e))?;
         Ok(Matcher {
             find,
-            fields: OnceLock::new(),
-            hir,
-            size_limit,
-            reach,
+            backtrack,
+            pikevm,
+            reach: super::reach::of(&hir),
             spare: Mutex::new(Vec::new()),
         })
     }
@@ -122,7 +146,7 @@ impl Matcher {
         };
         MatchCache {
             find,
-            captures: None,
+            fields: None,
             give_ups: 0,
         }
     }
@@ -188,42 +212,25 @@ impl Matcher {
         Ok(())
     }
 
-    /// Whether the field reader is built yet.
-    pub fn has_field_reader(&self) -> bool {
-        self.fields.get().is_some()
-    }
-
-    /// The field reader, built the first time it is asked for; its errors say why it cannot
-    /// be built (a pattern within the size limit for finding matches is within it here too).
-    pub fn field_reader(&self) -> Result<&FieldRegex, &str> {
-        let built = self.fields.get_or_init(|| {
-            let config = meta::Config::new()
-                .utf8_empty(false)
-                .nfa_size_limit(Some(self.size_limit));
-            (FieldRegex::builder().configure(config))
-                .build_from_hir(&self.hir)
-                .map_err(|e| too_large(&e))
-        });
-        built.as_ref().map_err(String::as_str)
-    }
-
     /// Reads the captures of a match [`Self::matches`] found, on its span alone: the
-    /// field reader's cost is bounded by the match, not the record. `None` if the reader
-    /// cannot be built.
-    pub fn captures<'c>(
-        &self,
-        cache: &'c mut MatchCache,
-        hay: &[u8],
-        span: Span,
-    ) -> Option<&'c Captures> {
-        let fields = self.field_reader().ok()?;
-        let captures = cache
-            .captures
-            .get_or_insert_with(|| fields.create_captures());
+    /// field reader's cost is bounded by the match, not the record.
+    pub fn captures<'c>(&self, cache: &'c mut MatchCache, hay: &[u8], span: Span) -> &'c Captures {
+        let fields = cache.fields.get_or_insert_with(|| FieldCache {
+            captures: self.backtrack.create_captures(),
+            backtrack: self.backtrack.create_cache(),
+            pikevm: None,
+        });
         let input = Input::new(hay).span(span).anchored(Anchored::Yes);
-        // Its own pool of working memory: what it reads does not depend on it.
-        fields.search_captures(&input, captures);
-        Some(captures)
+        // Neither engine's answer depends on its working memory.
+        if span.len() > self.backtrack.max_haystack_len()
+            || (self.backtrack)
+                .try_search(&mut fields.backtrack, &input, &mut fields.captures)
+                .is_err()
+        {
+            let pikevm = (fields.pikevm).get_or_insert_with(|| self.pikevm.create_cache());
+            self.pikevm.search(pikevm, &input, &mut fields.captures);
+        }
+        &fields.captures
     }
 }
 
@@ -232,10 +239,7 @@ impl Matcher {
 fn too_large(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = Some(e);
     while let Some(err) = cause {
-        let limit = (err
-            .downcast_ref::<thompson::BuildError>()
-            .and_then(|b| b.size_limit()))
-        .or_else(|| err.downcast_ref::<meta::BuildError>()?.size_limit());
+        let limit = (err.downcast_ref::<thompson::BuildError>()).and_then(|b| b.size_limit());
         if let Some(limit) = limit {
             return format!("compiled, it exceeds the size limit of {limit} bytes");
         }
@@ -263,5 +267,31 @@ impl MatchCache {
         self.give_ups += 1;
         self.find.reset(find);
         TooCostly
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A match too long for the backtracker's memory has its values read by the PikeVM: the
+    /// same values, not none.
+    #[test]
+    fn values_of_a_match_too_long_for_the_backtracker_are_read() {
+        let matcher = Matcher::new(r"begin (?P<a>\w+) (?:\w+ ){0,400}(?P<b>\w+) end", 1 << 24)
+            .expect("compiles");
+        let words: String = (0..390).map(|i| format!("w{i} ")).collect();
+        let hay = format!("x begin first {words}last end y");
+        let mut cache = matcher.cache();
+        let mut spans = Vec::new();
+        (matcher.matches(&mut cache, hay.as_bytes(), None, &mut spans)).expect("within budget");
+        assert_eq!(spans.len(), 1);
+        assert!(
+            spans[0].len() > matcher.backtrack.max_haystack_len(),
+            "it must reach the PikeVM"
+        );
+        let captures = matcher.captures(&mut cache, hay.as_bytes(), spans[0]);
+        let value = |name| captures.get_group_by_name(name).map(|s| &hay[s.range()]);
+        assert_eq!((value("a"), value("b")), (Some("first"), Some("last")));
     }
 }
