@@ -232,11 +232,14 @@ fn two_secrets_in_one_text_stay_two() {
 
 /// Text the prefilter did not scan (a field's value, a file's name, a log being redacted) finds
 /// its own triggers, overlapping ones included: `secret` ends where `client_secret` does, and
-/// only the `secret` detector reads a script's `$service_principal_client_secret`.
+/// only the `secret` detector reads a script's `$service_principal_client_secret`. Short text
+/// and a whole log are searched by different automata; both find it.
 #[test]
 fn text_the_prefilter_did_not_scan_finds_overlapping_triggers() {
-    let text = "$service_principal_client_secret = 'Zq8~Abc.Value-42'";
-    let found = find(text);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(&text[found[0].start..found[0].end], "Zq8~Abc.Value-42");
+    let line = "$service_principal_client_secret = 'Zq8~Abc.Value-42'";
+    for text in [line.to_string(), " ".repeat(LONG_TEXT) + line] {
+        let found = find(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].start..found[0].end], "Zq8~Abc.Value-42");
+    }
 }
