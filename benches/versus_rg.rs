@@ -8,6 +8,11 @@
 //! Whole processes are timed by `farm-bench` (CPU, paired runs) where it is installed; without
 //! it the bench prints wall-clock medians of its own. Needs `target/release/arc-triage` built
 //! (`npm run bench` builds it first) and `rg` on PATH.
+//!
+//! Where `npm run bench` also built the floor (`target/floor/release/arc-triage`, the CLI with the
+//! Cargo feature `floor`: it confirms no candidate), the floor is timed against ripgrep too: what
+//! reading, cleaning, joining records, decoding, the prefilter and the secret and onboarding
+//! detectors cost before any pattern runs, which no way of confirming can take away.
 
 use arc_triage::{RuleSet, pattern};
 use std::path::Path;
@@ -24,6 +29,7 @@ const RUNS: usize = 7;
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cli = root.join("target/release/arc-triage");
+    let floor = root.join("target/floor/release/arc-triage");
     if !cli.exists() {
         println!("versus rg: skipped, build the CLI first: cargo build --release --bin arc-triage");
         return;
@@ -47,37 +53,115 @@ fn main() {
     ] {
         let log = dir.join(format!("{name}.log"));
         std::fs::write(&log, logs::generate(shape, SIZE)).expect("log written");
-        let ours = format!("{} --json {}", cli.display(), log.display());
         let theirs = format!("rg -i -c -f {} {}", patterns.display(), log.display());
         let lines = output(&theirs);
         println!("{name}: rg counts {} matching lines", lines.trim());
-        match farm_bench(&ours, &theirs) {
-            Some(figures) => println!("{name}: {figures}"),
-            None => {
-                let (a, b) = (wall(&ours), wall(&theirs));
-                println!(
-                    "{name}: CLI {a:.0} ms, rg {b:.0} ms wall (medians), {:.2}× (farm-bench not found: wall clock, not CPU)",
-                    a / b
-                );
-            }
+        compare(
+            name,
+            &format!("{} --json {}", cli.display(), log.display()),
+            &theirs,
+        );
+        if floor.exists() {
+            let floor = format!("{} --json {}", floor.display(), log.display());
+            let rg = compare(
+                &format!("{name}, the floor (confirms nothing)"),
+                &floor,
+                &theirs,
+            );
+            let least = least_confirming(&rule_patterns(), &logs::generate(shape, SIZE));
+            println!(
+                "{name}, the least confirming can cost (which patterns match each matching line, one lazy DFA, in process): {:.3} s, {:.2}× rg",
+                least,
+                least / rg
+            );
         }
     }
 }
 
-/// Every rule pattern as the engine compiles it, one per line, in the form ripgrep accepts.
-fn rg_patterns() -> String {
-    let set = RuleSet::precompiled();
-    let names = regex::Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid");
-    let mut out = String::new();
-    for loaded in &set.rules {
-        for p in &loaded.rule.patterns {
-            let prepared = pattern::prepare(&p.regex);
-            out.push_str("(?-u)");
-            out.push_str(&names.replace_all(&prepared, "(?:"));
-            out.push('\n');
+/// Prints `ours` against `theirs`: paired CPU where farm-bench is installed, else wall clock.
+/// Returns their time in seconds.
+fn compare(name: &str, ours: &str, theirs: &str) -> f64 {
+    match farm_bench(ours, theirs) {
+        Some((a, b, ratio)) => {
+            println!("{name}: CLI {a} s CPU, rg {b} s CPU, CLI / rg {ratio}× (medians; paired)");
+            b
+        }
+        None => {
+            let (a, b) = (wall(ours), wall(theirs));
+            println!(
+                "{name}: CLI {a:.0} ms, rg {b:.0} ms wall (medians), {:.2}× (farm-bench not found: wall clock, not CPU)",
+                a / b
+            );
+            b / 1e3
         }
     }
+}
+
+/// The least confirming can cost on `log`, in seconds (median of [`RUNS`]): one lazy DFA of
+/// every rule pattern (the engine's dialect and limits) says which patterns match each line
+/// that holds a match, and nothing more: no line that matches nothing, no match's start or end
+/// (which evidence, occurrence lines and fields need), no captured value, no record joined.
+/// The lines are picked before timing. regex-automata's lazy DFA is the engine that `regex`
+/// and ripgrep both use.
+fn least_confirming(patterns: &[String], log: &str) -> f64 {
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::util::syntax;
+    use regex_automata::{Input, MatchKind, PatternSet, nfa::thompson};
+    let dfa = DFA::builder()
+        .syntax(
+            syntax::Config::new()
+                .case_insensitive(true)
+                .unicode(false)
+                .utf8(false),
+        )
+        .thompson(thompson::Config::new().utf8(false))
+        .configure(
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(64 << 20),
+        )
+        .build_many(patterns)
+        .expect("the rule patterns compile together");
+    let mut cache = dfa.create_cache();
+    let mut set = PatternSet::new(dfa.pattern_len());
+    let mut which = |line: &str| {
+        set.clear();
+        (dfa.try_which_overlapping_matches(&mut cache, &Input::new(line), &mut set))
+            .expect("64 MB of states are enough for these lines");
+        set.len()
+    };
+    let matching: Vec<&str> = log.lines().filter(|l| which(l) > 0).collect();
+    let mut times: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let found: usize = matching.iter().map(|l| which(l)).sum();
+            assert!(found >= matching.len());
+            start.elapsed().as_secs_f64()
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[RUNS / 2]
+}
+
+/// Every rule pattern as the engine compiles it, one per line, in the form ripgrep accepts.
+fn rg_patterns() -> String {
+    let names = regex::Regex::new(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid");
+    let mut out = String::new();
+    for prepared in rule_patterns() {
+        out.push_str("(?-u)");
+        out.push_str(&names.replace_all(&prepared, "(?:"));
+        out.push('\n');
+    }
     out
+}
+
+/// Every rule pattern as the engine compiles it ([`pattern::prepare`]).
+fn rule_patterns() -> Vec<String> {
+    let set = RuleSet::precompiled();
+    (set.rules.iter())
+        .flat_map(|loaded| &loaded.rule.patterns)
+        .map(|p| pattern::prepare(&p.regex))
+        .collect()
 }
 
 fn words(command: &str) -> Command {
@@ -100,8 +184,9 @@ fn output(command: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// farm-bench's paired CPU medians and ratio, or None where it is not installed.
-fn farm_bench(ours: &str, theirs: &str) -> Option<String> {
+/// farm-bench's paired CPU medians (ours, theirs, their ratio) in seconds, or None where it is
+/// not installed.
+fn farm_bench(ours: &str, theirs: &str) -> Option<(f64, f64, f64)> {
     let out = Command::new("farm-bench")
         .args(["-n", &RUNS.to_string(), "--vs", theirs, "--"])
         .args(ours.split(' '))
@@ -113,14 +198,9 @@ fn farm_bench(ours: &str, theirs: &str) -> Option<String> {
         text.lines()
             .find(|l| l.starts_with(label))
             .and_then(|l| l.split_whitespace().nth(label.split(' ').count() + 1))
-            .map(str::to_owned)
+            .and_then(|n| n.parse().ok())
     };
-    Some(format!(
-        "CLI {} s CPU, rg {} s CPU, CLI / rg {}× (medians; paired)",
-        median("A cpu s")?,
-        median("B cpu s")?,
-        median("A/B cpu")?
-    ))
+    Some((median("A cpu s")?, median("B cpu s")?, median("A/B cpu")?))
 }
 
 fn wall(command: &str) -> f64 {

@@ -3,7 +3,8 @@
 // engine's throughput through each entry point users hit with their ratios to classifyBytes
 // taken round by round in one page, wasm memory after a large paste, crafted shapes (warm, and in
 // fresh pages in the engine's worker and on the page), and the sizes of what ships. ARC_TRIAGE_BENCH_AGAINST=<another dist/> adds a paired comparison of
-// classifyBytes in the two builds, run by run in turn (how a change of build flags is judged).
+// classifyBytes in the two builds, run by run in turn (how a change of build flags is judged);
+// `npm run bench` compares with the floor, a build that confirms nothing (scripts/bench.sh).
 // Figures, not pass/fail: the machine's noise would make any threshold flaky.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -276,7 +277,10 @@ const naive = median(figures.naive);
 console.log(`${`naive JS: split + ${figures.naivePatterns} regexes per line (3 runs)`.padEnd(50)} ${naive.toFixed(1).padStart(8)} ms  ${rate(naive)}`);
 if (paired) {
   const [a, b] = paired.times;
-  console.log(`\npaired: classifyBytes, this build / ${path.relative(root, against) || against} (${a.length} runs each, alternating)`);
+  const name = path.relative(root, against) || against;
+  const info = path.join(against, 'build-info.json');
+  const isFloor = fs.existsSync(info) && JSON.parse(fs.readFileSync(info, 'utf8')).floor === true;
+  console.log(`\npaired: classifyBytes, this build / ${isFloor ? `the floor, ${name} (confirms nothing: what the other stages cost)` : name} (${a.length} runs each, alternating)`);
   console.log(`  this ${median(a).toFixed(1)} ms (${rate(median(a)).trim()}), other ${median(b).toFixed(1)} ms (${rate(median(b)).trim()}); ratio of each pair: median ${median(paired.ratios).toFixed(3)} ${spread(paired.ratios)}`);
 }
 console.log(`\nwasm memory after a ${PASTE_MB} MB paste with one non-ASCII character in line 1 (fresh page each)`);

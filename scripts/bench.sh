@@ -9,10 +9,16 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo bench --bench throughput
 # The crafted shapes beside a real log; also writes them to target/hostile/ for the browser half.
 cargo bench --bench hostile
+# The floor: the same engine built to confirm no candidate (Cargo feature `floor`), timed beside
+# the real one in the browser and against ripgrep, so every run shows what the stages before
+# confirmation cost on their own (the limit under the throughput targets). Built before the real
+# engine, into target/floor-dist/ and target/floor/, never into dist/.
+node scripts/build.mjs --floor >/dev/null
 node scripts/build.mjs >/dev/null
-node scripts/bench-browser.mjs
+ARC_TRIAGE_BENCH_AGAINST="${ARC_TRIAGE_BENCH_AGAINST:-target/floor-dist}" node scripts/bench-browser.mjs
 node scripts/bench-startup.mjs
 cargo build -q --release --bin arc-triage
+cargo build -q --release --bin arc-triage --features floor --target-dir target/floor
 node scripts/bench-cli.mjs
 # The CLI against ripgrep on the same patterns (Debian's ripgrep, installed once for this).
 if ! command -v rg >/dev/null; then
