@@ -14,6 +14,7 @@ use crate::report::Level;
 use crate::rule::Platform;
 use crate::ruleset::RuleSet;
 use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::{contiguous, noncontiguous};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, dfa::DFA};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -40,13 +41,14 @@ const STRONG_SIGNALS: [&str; 2] = ["exit code", "azcm0"];
 pub const DFA_AFTER: usize = 1 << 20;
 
 pub struct Prefilter {
-    /// Every literal, as a contiguous NFA: quick to build, what small inputs scan with.
-    automaton: AhoCorasick,
-    /// The same literals as a DFA over lower-cased text, built for the first input of
-    /// [`DFA_AFTER`] bytes; `None` when it is over the crate's size limit (rules can reach it;
-    /// the NFA then scans). Case-sensitive over text lower-cased byte by byte, it has half the
-    /// states' width of a case-insensitive one (a letter's two cases are two byte classes),
-    /// so more of it stays in the processor's cache.
+    /// Every literal, lower-cased, as an NFA over text lower-cased byte by byte: quick to
+    /// build, what small inputs scan with. Built case-insensitive it took three times as long
+    /// (a letter's other case is a transition of its own), most of `prepare()`.
+    automaton: Nfa,
+    /// The same as a DFA, built for the first input of [`DFA_AFTER`] bytes; `None` when it is
+    /// over the crate's size limit (rules can reach it; the NFA then scans). Case-sensitive,
+    /// it has half the states' width of a case-insensitive one (a letter's two cases are two
+    /// byte classes), so more of it stays in the processor's cache.
     dfa: OnceLock<Option<DFA>>,
     literals: Vec<Vec<u8>>,
     /// What each literal of the automaton stands for.
@@ -81,6 +83,12 @@ pub struct Candidate {
     /// Where its anchors were found in the record's decoded text, in order of their start
     /// (into [`Scan::sites`]); `None` when there were more than [`MAX_SITES`].
     pub sites: Option<Range<usize>>,
+}
+
+/// The prefilter's NFA: contiguous, else (past that kind's size limits) noncontiguous.
+enum Nfa {
+    Contiguous(contiguous::NFA),
+    Noncontiguous(noncontiguous::NFA),
 }
 
 /// What one pass over a batch found.
@@ -152,8 +160,19 @@ impl Prefilter {
         for (t, p) in platform {
             targets[t].platform = Some(p);
         }
-        let nfa = automaton(&literals, AhoCorasickKind::ContiguousNFA)
-            .or_else(|_| automaton(&literals, AhoCorasickKind::NoncontiguousNFA))
+        let lower: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+        let nfa = (contiguous::NFA::builder())
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&lower)
+            .map(Nfa::Contiguous)
+            .or_else(|_| {
+                (noncontiguous::NFA::builder())
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .build(&lower)
+                    .map(Nfa::Noncontiguous)
+            })
             .map_err(|e| Error::RuleSet {
                 problem: format!("the prefilter cannot be built: {e}"),
                 fix: "shorten the rules' anchor literals".into(),
@@ -174,7 +193,11 @@ impl Prefilter {
             .filter(|(t, _)| t.secret != 0 || t.onboarding != 0)
             .map(|(t, l)| (l.as_slice(), (t.secret, t.onboarding)))
             .unzip();
-        let pasted_triggers = automaton(&trigger_literals, AhoCorasickKind::ContiguousNFA)
+        let pasted_triggers = (AhoCorasick::builder())
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&trigger_literals)
             .map_err(|e| Error::RuleSet {
                 problem: format!("the trigger finder cannot be built: {e}"),
                 fix: "report this as a bug".into(),
@@ -208,29 +231,11 @@ impl Prefilter {
 
     /// Calls `found(literal, start, end)` for every occurrence of every literal in `text`, any
     /// case, overlapping ones too, in order of their end (then as the automaton lists them).
-    fn each_match(&self, text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
-        let dfa = self.dfa.get().and_then(Option::as_ref);
-        let Some((dfa, mut state)) = dfa.and_then(|d| Some((d, d.start_state(Anchored::No).ok()?)))
-        else {
-            for m in self.automaton.find_overlapping_iter(text) {
-                found(m.pattern().as_usize(), m.start(), m.end());
-            }
-            return;
-        };
-        // The crate's own overlapping search keeps its place in a struct between matches; `run`
-        // keeps it in registers (0.8 times the time), a piece at a time, so the list of ends
-        // stays small even where every byte ends a match. Without a prefilter, the only special
-        // states of an unanchored search are match states.
-        let mut ends = Vec::new();
-        for (n, piece) in text.chunks(PIECE).enumerate() {
-            run(dfa, &mut state, piece, &mut ends);
-            for (end, state) in ends.drain(..) {
-                let end = n * PIECE + end;
-                for k in 0..dfa.match_len(state) {
-                    let literal = dfa.match_pattern(state, k);
-                    found(literal.as_usize(), end - dfa.pattern_len(literal), end);
-                }
-            }
+    fn each_match(&self, text: &[u8], found: impl FnMut(usize, usize, usize)) {
+        match (self.dfa.get().and_then(Option::as_ref), &self.automaton) {
+            (Some(dfa), _) => each_end(dfa, text, found),
+            (None, Nfa::Contiguous(nfa)) => each_end(nfa, text, found),
+            (None, Nfa::Noncontiguous(nfa)) => each_end(nfa, text, found),
         }
     }
 
@@ -338,13 +343,46 @@ fn may_hide_a_trigger(pasted: &str) -> bool {
         .any(|at| matches!(bytes.get(at + 1), Some(b'n' | b'r' | b't' | b'u' | b'x')))
 }
 
-/// How much text the DFA runs over before its matches are read.
+/// How much text the automaton runs over before its matches are read.
 const PIECE: usize = 64 << 10;
 
-/// Runs `dfa` over `text` from `state`, listing where it is in a match state (an end of one or
-/// more literals). Kept apart from what reads the matches so its few values stay in registers.
+/// [`Prefilter::each_match`] with one automaton (case-sensitive, lower-case literals). The
+/// crate's own overlapping search keeps its place in a struct between matches; `run` keeps it
+/// in registers (0.8 times the time), a piece at a time, so the list of ends stays small even
+/// where every byte ends a match.
+fn each_end<A: Automaton>(automaton: &A, text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+    // Never refused: both automata are built for unanchored searches (the default).
+    let Ok(mut state) = automaton.start_state(Anchored::No) else {
+        return;
+    };
+    let mut ends = Vec::new();
+    for (n, piece) in text.chunks(PIECE).enumerate() {
+        run(automaton, &mut state, piece, &mut ends);
+        for (end, state) in ends.drain(..) {
+            let end = n * PIECE + end;
+            for k in 0..automaton.match_len(state) {
+                let literal = automaton.match_pattern(state, k);
+                found(
+                    literal.as_usize(),
+                    end - automaton.pattern_len(literal),
+                    end,
+                );
+            }
+        }
+    }
+}
+
+/// Runs `automaton` over `text` lower-cased, from `state`, listing where it is in a match state
+/// (an end of one or more literals). Kept apart from what reads the matches so its few values
+/// stay in registers. Without a prefilter, the only special states an unanchored search meets
+/// are match states.
 #[inline(never)]
-fn run(dfa: &DFA, state: &mut StateID, text: &[u8], ends: &mut Vec<(usize, StateID)>) {
+fn run<A: Automaton>(
+    automaton: &A,
+    state: &mut StateID,
+    text: &[u8],
+    ends: &mut Vec<(usize, StateID)>,
+) {
     const LOWER: [u8; 256] = {
         let mut table = [0; 256];
         let mut b = 0;
@@ -356,24 +394,12 @@ fn run(dfa: &DFA, state: &mut StateID, text: &[u8], ends: &mut Vec<(usize, State
     };
     let mut now = *state;
     for (i, &byte) in text.iter().enumerate() {
-        now = dfa.next_state(Anchored::No, now, LOWER[usize::from(byte)]);
-        if dfa.is_special(now) {
+        now = automaton.next_state(Anchored::No, now, LOWER[usize::from(byte)]);
+        if automaton.is_special(now) {
             ends.push((i + 1, now));
         }
     }
     *state = now;
-}
-
-/// Every literal, any case, all matches (overlapping), as an automaton of this kind.
-fn automaton<L: AsRef<[u8]>>(
-    literals: &[L],
-    kind: AhoCorasickKind,
-) -> Result<AhoCorasick, aho_corasick::BuildError> {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
-        .build(literals)
 }
 
 #[cfg(test)]
@@ -426,10 +452,28 @@ mod tests {
             );
         }
         buffer.complete_last();
+        // Each automaton's matches are the crate's own case-insensitive search's: a reference
+        // that lower-cases nothing.
+        let reference = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&prefilter.literals)
+            .unwrap();
+        let text = buffer.decoded_text();
+        let expected: Vec<(usize, usize, usize)> = (reference.find_overlapping_iter(text))
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        let listed = |prefilter: &Prefilter| {
+            let mut all = Vec::new();
+            prefilter.each_match(text, |literal, start, end| all.push((literal, start, end)));
+            all
+        };
         assert!(!prefilter.has_dfa());
+        assert_eq!(listed(&prefilter), expected, "the NFA");
         let nfa = found(prefilter.scan(&buffer));
         prefilter.build_dfa();
         assert!(prefilter.dfa.get().is_some_and(Option::is_some));
+        assert_eq!(listed(&prefilter), expected, "the DFA");
         (nfa, found(prefilter.scan(&buffer)))
     }
 
