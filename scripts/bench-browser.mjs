@@ -280,7 +280,7 @@ if (paired) {
   const name = path.relative(root, against) || against;
   const info = path.join(against, 'build-info.json');
   const isFloor = fs.existsSync(info) && JSON.parse(fs.readFileSync(info, 'utf8')).floor === true;
-  console.log(`\npaired: classifyBytes, this build / ${isFloor ? `the floor, ${name} (confirms nothing: what the other stages cost)` : name} (${a.length} runs each, alternating)`);
+  console.log(`\npaired: classifyBytes, this build / ${isFloor ? `the floor, ${name} (confirms nothing, so nothing after confirmation runs either: what reading, records, decoding and the prefilter cost)` : name} (${a.length} runs each, alternating)`);
   console.log(`  this ${median(a).toFixed(1)} ms (${rate(median(a)).trim()}), other ${median(b).toFixed(1)} ms (${rate(median(b)).trim()}); ratio of each pair: median ${median(paired.ratios).toFixed(3)} ${spread(paired.ratios)}`);
 }
 console.log(`\nwasm memory after a ${PASTE_MB} MB paste with one non-ASCII character in line 1 (fresh page each)`);

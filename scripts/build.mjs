@@ -31,6 +31,9 @@ function fail(message) {
 // Debian's wasm-opt (binaryen 108) silently corrupts current wasm-bindgen output; npm's
 // binaryen 132 is first on PATH so wasm-pack picks it.
 const env = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+// The floor compiles in a target directory of its own: the wasm's file name carries no feature,
+// so in a shared one a build running beside it could pick up the other's engine.
+if (floor) env.CARGO_TARGET_DIR = path.join(root, 'target', 'floor-wasm');
 try {
   execFileSync(
     'wasm-pack',
@@ -52,6 +55,17 @@ try {
 // .wasm itself.
 const wasmBytes = fs.readFileSync(path.join(pkg, 'arc_triage_bg.wasm'));
 fs.writeFileSync(path.join(pkg, 'arc_triage_bg.wasm.deflate'), zlib.deflateRawSync(wasmBytes, { level: 9 }));
+
+// Load what was just built, once, as a smoke test and for the rule set's identity, before
+// anything is written to dist/. The floor confirms nothing, so it must name no rule: that is how
+// it is told from an engine.
+const glue = await import(pathToFileURL(path.join(pkg, 'arc_triage.js')).href);
+glue.initSync({ module: wasmBytes });
+const ruleset = glue.prepare();
+const smoke = glue.classifyText("The subscription is not registered to use namespace 'Microsoft.HybridCompute'").matches[0]?.id;
+if (floor ? smoke !== undefined : smoke !== 'provider-not-registered') {
+  fail(`the freshly built ${floor ? 'floor named a rule: it is not the floor' : 'engine does not diagnose the smoke-test line; the wasm is broken'}`);
+}
 
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
@@ -116,15 +130,6 @@ if (script.includes('<!--')) fail('the inlined script contains "<!--", which HTM
 const style = fs.readFileSync(path.join(www, 'page.css'), 'utf8');
 if (style.includes('</style')) fail('page.css contains "</style"');
 const sha256 = (text) => `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
-// Load what was just built, once, as a smoke test and for the rule set's identity.
-const glue = await import(pathToFileURL(path.join(pkg, 'arc_triage.js')).href);
-glue.initSync({ module: fs.readFileSync(path.join(pkg, 'arc_triage_bg.wasm')) });
-const ruleset = glue.prepare();
-// The floor confirms nothing, so it must name no rule: that is how it is told from an engine.
-const smoke = glue.classifyText("The subscription is not registered to use namespace 'Microsoft.HybridCompute'").matches[0]?.id;
-if (floor ? smoke !== undefined : smoke !== 'provider-not-registered') {
-  fail(`the freshly built ${floor ? 'floor named a rule: it is not the floor' : 'engine does not diagnose the smoke-test line; the wasm is broken'}`);
-}
 const values = {
   script,
   style,
