@@ -504,7 +504,9 @@ mod tests {
     /// same things in the same order, or an answer would depend on the input's size.
     #[test]
     fn the_dfa_finds_what_the_nfa_finds() {
-        let mut texts = vec![anchors_text()];
+        // And across the pieces the automata run over (`PIECE`), from a few offsets.
+        let long = anchors_text().repeat(3 * PIECE / anchors_text().len() + 1);
+        let mut texts = vec![anchors_text(), format!("x{long}"), format!("xyz{long}")];
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
         for entry in std::fs::read_dir(dir).unwrap() {
             texts.push(
