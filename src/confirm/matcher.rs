@@ -93,7 +93,10 @@ impl Matcher {
                 .map_err(|e| too_large(&e))
         };
         // The forward NFA keeps the capture groups, for the field reader; the lazy DFA steps
-        // over them. The reverse one finds where a match ends, so it needs none.
+        // over them. Its states name a few more NFA states, so the same search fills its budget
+        // a little sooner (a review measured at most 2 KB of the 1 MB, 0.2%): a record that
+        // close to the edge may now be given up on. The reverse one finds where a match
+        // starts, so it needs none.
         let forward = compile(thompson.clone())?;
         let reverse = compile(thompson.reverse(true).which_captures(WhichCaptures::None))?;
         let dfa = hybrid::dfa::Config::new()
