@@ -54,10 +54,19 @@ pub struct Prefilter {
     /// What each literal of the automaton stands for.
     targets: Vec<Target>,
     weak_signals: AhoCorasick,
-    /// The secret and onboarding triggers alone, with what each one is (secret bits,
-    /// onboarding bits), for records whose decoding changed their text (below).
-    pasted_triggers: (AhoCorasick, Vec<(Seen, Seen)>),
+    /// The secret and onboarding triggers alone, for records whose decoding changed their
+    /// text (below).
+    pasted_triggers: PastedTriggers,
     patterns: usize,
+}
+
+/// The triggers a record's pasted text is searched for where decoding may have hidden one.
+struct PastedTriggers {
+    /// Built the first time such a record comes (most logs have none); `None` if it cannot be.
+    finder: OnceLock<Option<AhoCorasick>>,
+    literals: Vec<Vec<u8>>,
+    /// What each literal is: (secret bits, onboarding bits).
+    bits: Vec<(Seen, Seen)>,
 }
 
 #[derive(Default, Clone)]
@@ -187,28 +196,23 @@ impl Prefilter {
         // The detectors search a record as pasted, the automaton sees it decoded:
         // `C:\refresh_token` decodes to `C: efresh_token` (`\r` is a space there). Where decoding
         // changed a record, its pasted text is searched for the triggers too.
-        let (trigger_literals, trigger_bits): (Vec<&[u8]>, Vec<(Seen, Seen)>) = targets
+        let (trigger_literals, trigger_bits): (Vec<Vec<u8>>, Vec<(Seen, Seen)>) = targets
             .iter()
             .zip(&literals)
             .filter(|(t, _)| t.secret != 0 || t.onboarding != 0)
-            .map(|(t, l)| (l.as_slice(), (t.secret, t.onboarding)))
+            .map(|(t, l)| (l.clone(), (t.secret, t.onboarding)))
             .unzip();
-        let pasted_triggers = (AhoCorasick::builder())
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&trigger_literals)
-            .map_err(|e| Error::RuleSet {
-                problem: format!("the trigger finder cannot be built: {e}"),
-                fix: "report this as a bug".into(),
-            })?;
         Ok(Prefilter {
             automaton: nfa,
             dfa: OnceLock::new(),
             literals,
             targets,
             weak_signals,
-            pasted_triggers: (pasted_triggers, trigger_bits),
+            pasted_triggers: PastedTriggers {
+                finder: OnceLock::new(),
+                literals: trigger_literals,
+                bits: trigger_bits,
+            },
             patterns: anchors.len(),
         })
     }
@@ -304,9 +308,27 @@ impl Prefilter {
         scan.sites = found.into_iter().map(|(_, s, e)| s..e).collect();
         scan.candidates
             .sort_unstable_by_key(|c| (c.pattern, c.record));
-        let (finder, bits) = &self.pasted_triggers;
+        let PastedTriggers {
+            finder,
+            literals: trigger_literals,
+            bits,
+        } = &self.pasted_triggers;
         let hidden = |r: usize| buffer.decoding_changed(r) && may_hide_a_trigger(buffer.pasted(r));
         for r in (0..upto).filter(|&r| hidden(r)) {
+            let finder = finder.get_or_init(|| {
+                (AhoCorasick::builder())
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(trigger_literals)
+                    .ok()
+            });
+            let Some(finder) = finder else {
+                // Never (a few dozen short literals): every detector runs, nothing is missed.
+                secret[r] = Seen::MAX;
+                onboarding[r] = Seen::MAX;
+                continue;
+            };
             for m in finder.find_overlapping_iter(buffer.pasted(r)) {
                 let (s, o) = bits[m.pattern().as_usize()];
                 secret[r] |= s;
