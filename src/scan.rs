@@ -100,6 +100,26 @@ enum Nfa {
     Noncontiguous(noncontiguous::NFA),
 }
 
+impl Nfa {
+    /// `literals` lower-cased, all matches (overlapping), contiguous or not.
+    fn build(literals: &[Vec<u8>], contiguous: bool) -> Result<Nfa, aho_corasick::BuildError> {
+        let lower: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+        if contiguous {
+            (contiguous::NFA::builder())
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&lower)
+                .map(Nfa::Contiguous)
+        } else {
+            (noncontiguous::NFA::builder())
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&lower)
+                .map(Nfa::Noncontiguous)
+        }
+    }
+}
+
 /// What one pass over a batch found.
 pub struct Scan {
     /// The patterns to confirm, ordered by pattern, then record.
@@ -169,19 +189,8 @@ impl Prefilter {
         for (t, p) in platform {
             targets[t].platform = Some(p);
         }
-        let lower: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
-        let nfa = (contiguous::NFA::builder())
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&lower)
-            .map(Nfa::Contiguous)
-            .or_else(|_| {
-                (noncontiguous::NFA::builder())
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .build(&lower)
-                    .map(Nfa::Noncontiguous)
-            })
+        let nfa = Nfa::build(&literals, true)
+            .or_else(|_| Nfa::build(&literals, false))
             .map_err(|e| Error::RuleSet {
                 problem: format!("the prefilter cannot be built: {e}"),
                 fix: "shorten the rules' anchor literals".into(),
@@ -460,7 +469,7 @@ mod tests {
     fn both(text: &str) -> (Found, Found) {
         let set = RuleSet::precompiled();
         let (_, anchors) = Patterns::build(&set, false).unwrap();
-        let prefilter = Prefilter::build(&set, &anchors).unwrap();
+        let mut prefilter = Prefilter::build(&set, &anchors).unwrap();
         let mut buffer = RecordBuffer::default();
         for (n, raw) in text.lines().enumerate() {
             let (clean, info) = clean_line(raw);
@@ -491,8 +500,17 @@ mod tests {
             all
         };
         assert!(!prefilter.has_dfa());
+        assert!(matches!(prefilter.automaton, Nfa::Contiguous(_)));
         assert_eq!(listed(&prefilter), expected, "the NFA");
         let nfa = found(prefilter.scan(&buffer));
+        // The NFA the prefilter falls back to where rules outgrow the contiguous kind.
+        let contiguous = std::mem::replace(
+            &mut prefilter.automaton,
+            Nfa::build(&prefilter.literals, false).unwrap(),
+        );
+        assert_eq!(listed(&prefilter), expected, "the noncontiguous NFA");
+        assert!(found(prefilter.scan(&buffer)) == nfa);
+        prefilter.automaton = contiguous;
         prefilter.build_dfa();
         assert!(prefilter.dfa.get().is_some_and(Option::is_some));
         assert_eq!(listed(&prefilter), expected, "the DFA");
