@@ -50,6 +50,7 @@ pub struct Prefilter {
     /// it has half the states' width of a case-insensitive one (a letter's two cases are two
     /// byte classes), so more of it stays in the processor's cache.
     dfa: OnceLock<Option<DFA>>,
+    /// Every literal, lower-cased; its index is its id in both automata.
     literals: Vec<Vec<u8>>,
     /// What each literal of the automaton stands for.
     targets: Vec<Target>,
@@ -101,20 +102,19 @@ enum Nfa {
 }
 
 impl Nfa {
-    /// `literals` lower-cased, all matches (overlapping), contiguous or not.
+    /// `literals` (lower case), all matches (overlapping), contiguous or not.
     fn build(literals: &[Vec<u8>], contiguous: bool) -> Result<Nfa, aho_corasick::BuildError> {
-        let lower: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
         if contiguous {
             (contiguous::NFA::builder())
                 .match_kind(MatchKind::Standard)
                 .prefilter(false)
-                .build(&lower)
+                .build(literals)
                 .map(Nfa::Contiguous)
         } else {
             (noncontiguous::NFA::builder())
                 .match_kind(MatchKind::Standard)
                 .prefilter(false)
-                .build(&lower)
+                .build(literals)
                 .map(Nfa::Noncontiguous)
         }
     }
@@ -189,6 +189,8 @@ impl Prefilter {
         for (t, p) in platform {
             targets[t].platform = Some(p);
         }
+        // Lower-cased once, here: both automata run over text lower-cased byte by byte.
+        let literals: Vec<Vec<u8>> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
         let nfa = Nfa::build(&literals, true)
             .or_else(|_| Nfa::build(&literals, false))
             .map_err(|e| Error::RuleSet {
@@ -237,7 +239,7 @@ impl Prefilter {
             DFA::builder()
                 .match_kind(MatchKind::Standard)
                 .prefilter(false)
-                .build(self.literals.iter().map(|l| l.to_ascii_lowercase()))
+                .build(&self.literals)
                 .ok()
         });
     }
